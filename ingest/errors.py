@@ -1,0 +1,18 @@
+"""Typed ingest failures whose codes are the ones in spec/SCHEMA.md, so a person can act on them."""
+
+from __future__ import annotations
+
+ERROR_CODES = frozenset(
+    {"encrypted", "corrupt", "no_text_layer", "too_large", "timeout", "unsupported", "not_swedish", "empty"}
+)
+
+
+class IngestError(Exception):
+    """A file that cannot be read; `code` is one of ERROR_CODES, `message` one line a user can act on."""
+
+    def __init__(self, code: str, message: str) -> None:
+        if code not in ERROR_CODES:
+            raise ValueError(f"unknown ingest error code {code!r}")
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message

@@ -1,0 +1,1 @@
+"""NLP stages: de-hyphenation, sectioning, and entity tagging as spaCy components."""

@@ -1,0 +1,59 @@
+"""The Swedish spaCy pipeline: tokenizer, entity components, resolver."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+# Importing the modules registers their @Language.factory components.
+import nlp.dates  # noqa: F401
+import nlp.gazetteer  # noqa: F401
+import nlp.quantities  # noqa: F401
+import nlp.resolve  # noqa: F401
+from nlp.mention import Mention, doc_mentions
+
+REPORT_DATE = "report_date"
+
+
+def models_dir() -> Path:
+    """Shipped models live in the repository's models/ folder; RAPPORTKB_MODELS points elsewhere."""
+    env = os.environ.get("RAPPORTKB_MODELS")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "models"
+
+
+def build_pipeline(models: Path | None = None) -> Language:
+    """A blank Swedish Language with our entity components, in the order they must run."""
+    models = models or models_dir()
+    gazetteer = models / "gazetteer"
+    if not gazetteer.is_dir():
+        raise FileNotFoundError(
+            f"compiled gazetteer not found at {gazetteer}; install rapportkb from its repository "
+            "(pip install -e .) or set RAPPORTKB_MODELS to the folder holding gazetteer/"
+        )
+    pipeline = spacy.blank("sv")
+    pipeline.add_pipe("rapportkb_gazetteer", config={"path": str(gazetteer)})
+    pipeline.add_pipe("rapportkb_dates")
+    pipeline.add_pipe("rapportkb_quantities")
+    pipeline.add_pipe("rapportkb_resolve")
+    return pipeline
+
+
+def tag_texts(
+    pipeline: Language, texts: Iterable[str], report_date: date | None = None
+) -> Iterator[list[Mention]]:
+    """Entities of each text; year-less and relative dates resolve against `report_date`."""
+
+    def docs() -> Iterator[Doc]:
+        for text in texts:
+            doc = pipeline.make_doc(text)
+            doc.user_data[REPORT_DATE] = report_date
+            yield doc
+
+    for doc in pipeline.pipe(docs()):
+        yield doc_mentions(doc)
