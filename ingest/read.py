@@ -18,7 +18,7 @@ def read_document(path: Path, source: str | None = None) -> RawDocument:
         raise IngestError("unsupported", f"{suffix or 'no suffix'}: rapportkb reads .pdf and .txt files")
     try:
         if path.stat().st_size == 0:
-            raise IngestError("empty", "the file is empty (0 bytes); re-download or re-export it")
+            raise IngestError("corrupt", "the file is empty (0 bytes); re-download or re-export it")
     except OSError as exc:
         raise IngestError("unsupported", f"cannot read the file: {exc.strerror}") from exc
     if suffix == ".txt":

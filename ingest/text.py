@@ -9,6 +9,7 @@ Text without that rhythm (ordinary paragraphs separated by blank lines) is read 
 from __future__ import annotations
 
 from pathlib import Path
+from statistics import median
 
 from ingest.errors import IngestError
 from ingest.model import Line, Page, RawDocument
@@ -26,12 +27,15 @@ def _decode(data: bytes) -> str:
 
 
 def _is_extracted_rhythm(raw: list[str]) -> bool:
-    """True when most text lines are followed by a blank line (the seed's extraction format)."""
+    """True when most text lines are printed-width lines followed by a blank line (the seed's format).
+
+    The width test keeps out plain text that has one paragraph per line between blank lines.
+    """
     text_lines = [i for i, line in enumerate(raw[:-1]) if line.strip()]
-    if not text_lines:
+    if len(text_lines) < 8 or median(len(raw[i]) for i in text_lines) > 100:
         return False
     followed_by_blank = sum(1 for i in text_lines if raw[i + 1] == "")
-    return followed_by_blank / len(text_lines) > 0.6
+    return followed_by_blank / len(text_lines) > 0.7
 
 
 def parse_text(content: str, source: str) -> RawDocument:
@@ -81,14 +85,14 @@ def parse_text(content: str, source: str) -> RawDocument:
         blank_before = separator_before = False
         previous_was_text = True
     if not any(page.lines for page in pages):
-        raise IngestError("empty", "the text file holds no text; check that extraction worked")
+        raise IngestError("corrupt", "the text file holds no text; check that extraction worked")
     return RawDocument(source=source, kind="text", pages=pages)
 
 
 def read_text(path: Path, source: str) -> RawDocument:
     data = path.read_bytes()
     if not data.strip():
-        raise IngestError("empty", "the file is empty; nothing to add")
+        raise IngestError("corrupt", "the file is empty; nothing to add")
     if b"\x00" in data[:4096]:
         raise IngestError("unsupported", "binary content in a .txt file; give rapportkb the PDF itself")
     return parse_text(_decode(data), source)

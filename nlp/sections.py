@@ -78,7 +78,12 @@ class _RawBlock:
         boxes = [line.bbox for line in self.lines if line.bbox and line.page == self.page]
         if not boxes:
             return None
-        return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+        return (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
 
 
 def compose_text(blocks: list[Block]) -> tuple[str, list[tuple[int, int]]]:

@@ -1,0 +1,10 @@
+"""rapportkb: Swedish administrative reports into a searchable JSON Lines knowledge base."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("rapportkb")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0+source"
+
+SCHEMA_VERSION = 1

@@ -1,0 +1,164 @@
+"""One report file through every stage: read, structure, tag, and build its records."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+
+from ingest import IngestError, RawDocument, read_document
+from nlp.pipeline import tag_texts
+from nlp.sections import Structure, segment
+from rapportkb import __version__
+from rapportkb.records import document_record, section_record
+from rapportkb.report import infer_publisher, infer_report_date
+
+#: Frequent Swedish function words; a long text with almost none of them is not Swedish.
+_SWEDISH_MARKERS = frozenset(
+    [
+        "och",
+        "att",
+        "det",
+        "som",
+        "en",
+        "på",
+        "är",
+        "för",
+        "med",
+        "av",
+        "till",
+        "den",
+        "har",
+        "i",
+        "inte",
+        "om",
+        "ett",
+        "var",
+        "de",
+        "vi",
+        "kan",
+        "ska",
+        "under",
+        "från",
+        "också",
+    ]
+)
+_MIN_WORDS_FOR_LANGUAGE_CHECK = 150
+
+
+@dataclass
+class Processed:
+    """Everything one file contributes to the knowledge base."""
+
+    document: dict[str, Any]
+    sections: list[dict[str, Any]] = field(default_factory=list)
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def pipeline_info(tagger: Language) -> dict[str, str]:
+    name = tagger.meta.get("name", "rapportkb_sv")
+    return {"version": __version__, "model": f"{name}@{tagger.meta.get('version', __version__)}"}
+
+
+def check_swedish(document: RawDocument) -> None:
+    words = re.findall(r"[a-zåäö]+", " ".join(line.text for line in document.lines).lower())
+    if len(words) < _MIN_WORDS_FOR_LANGUAGE_CHECK:
+        return
+    share = sum(word in _SWEDISH_MARKERS for word in words) / len(words)
+    if share < 0.04:
+        raise IngestError(
+            "not_swedish",
+            f"only {share:.1%} of the words are common Swedish words; rapportkb reads Swedish reports",
+        )
+
+
+def _report_fields(
+    structure: Structure, document: RawDocument, when: date | None, publisher: str | None
+) -> dict:
+    title = structure.title or document.metadata.get("Title") or None
+    return {
+        "title": title,
+        "publisher": publisher,
+        "date": when.isoformat() if when else None,
+        "period": None,
+    }
+
+
+def process_file(path: Path, source: str, tagger: Language, report_date: date | None = None) -> Processed:
+    """Records for one file; any failure becomes an error record with a code, never an exception."""
+    try:
+        return _process(path, source, tagger, report_date)
+    except Exception as exc:  # a bug must cost one file, not the batch
+        error = {
+            "code": "unsupported",
+            "message": f"rapportkb failed on this file ({type(exc).__name__}: {exc}); please report it",
+        }
+        try:
+            doc_id = file_digest(path)
+        except OSError:
+            doc_id = ""
+        return Processed(document_record(doc_id, source, pipeline_info(tagger), status="error", error=error))
+
+
+def _process(path: Path, source: str, tagger: Language, report_date: date | None) -> Processed:
+    started = time.perf_counter()
+    info = pipeline_info(tagger)
+    try:
+        doc_id = file_digest(path)
+    except OSError as exc:
+        error = {"code": "unsupported", "message": f"cannot read the file: {exc.strerror}"}
+        return Processed(document_record("", source, info, status="error", error=error))
+    try:
+        document = read_document(path, source)
+        check_swedish(document)
+    except IngestError as exc:
+        error = {"code": exc.code, "message": exc.message}
+        seconds = time.perf_counter() - started
+        return Processed(document_record(doc_id, source, info, status="error", error=error, seconds=seconds))
+
+    structure = segment(document)
+    when = infer_report_date(document, report_date)
+    texts: list[str] = []
+    for section in structure.sections:
+        texts += [section.heading, section.text]
+    tagged = list(tag_texts(tagger, texts, when.value))
+    mentions = [mention for found in tagged for mention in found]
+    publisher, publisher_source = infer_publisher(document, mentions)
+    report = _report_fields(structure, document, when.value, publisher)
+
+    sections = [
+        section_record(doc_id, index, source, report, section, tagged[2 * index], tagged[2 * index + 1])
+        for index, section in enumerate(structure.sections)
+    ]
+    hyphens = Counter(brk.decision for brk in structure.hyphen_breaks)
+    extra = {
+        "report_date_source": when.source,
+        "publisher_source": publisher_source,
+        "hyphens": {key: hyphens.get(key, 0) for key in ("join", "keep", "suspended")},
+        "entities": sum(len(record["entities"]) for record in sections),
+    }
+    record = document_record(
+        doc_id,
+        source,
+        info,
+        pages=len(document.pages),
+        sections=len(sections),
+        report=report,
+        seconds=time.perf_counter() - started,
+        extra=extra,
+    )
+    return Processed(record, sections)
