@@ -1,0 +1,416 @@
+"""ORG/LOC from the compiled gazetteer (models/gazetteer) plus rules for Swedish organisation names.
+
+Reads a Doc's tokens; writes candidates through nlp.mention.add_candidate with source "gazetteer".
+The registers give names of municipalities, counties, regions, agencies and places; the rules give the
+names no register holds but Swedish writes in a fixed shape (`Region X`, `X kommun`, `Kulturenheten`,
+`Norrbottens museum`, `Föreningen för regional biblioteksverksamhet (FRB)`).
+
+Normal form: the surface form without a genitive ending (`Norrbottens` -> `Norrbotten`, `NEO:s` ->
+`NEO`), following spec/ANNOTATION.md and the seed gold. An abbreviation keeps itself as norm (`KB`);
+the register link to the full name is the candidate's id (`myndighet:202100-1710`). With
+`canonical_norms` set, list matches take the register's canonical name as norm instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+from spacy.tokenizer import Tokenizer
+from wordfreq import zipf_frequency
+
+from nlp import mention
+
+_END = "\0"  # trie key holding the entries that end at a node; never a token text
+SENTENCE_END = {".", "!", "?", ":", ";", "•", "·", "*", "–", "—", "-", "#", "##", "###"}
+# A capitalised unknown word this frequent in lower case is an ordinary word, not a place or name.
+COMMON_WORD_ZIPF = 4.0
+# Capitalised compounds with these endings name units of an organisation (Kulturenheten).
+UNIT_SUFFIXES = ("enheten", "avdelningen", "förvaltningen", "nämnden", "kontoret", "sektionen",
+                 "styrelsen", "biblioteket", "kansliet", "staben", "rådet")
+# Government ministries are names also in lower case (`näringsdepartementet`), Swedish or foreign.
+MINISTRY_SUFFIXES = ("departementet", "ministeriet")
+# `<County or landskap>s<institution>` compounds name regional institutions (Norrbottensmusiken).
+REGIONAL_INSTITUTIONS = ("musiken", "teatern", "operan", "museet", "dansen", "akademien", "biblioteket",
+                         "arkivet", "filharmonin", "orkestern", "konserter")
+# Capitalised compounds with these endings, followed by a capitalised name, form one name
+# (`Friluftsmuseet Hägnan`, `Arkivcentrum Norrbotten`, `Regionbibliotek Norrbotten`).
+INSTITUTION_PREFIX_HEADS = ("museet", "museum", "centrum", "centret", "bibliotek", "biblioteket", "arkivet",
+                            "teatern", "teater", "huset")
+# Named sites written as one capitalised compound (Hermelinsparken, Berwaldhallen, Norrbotniabanan).
+SITE_SUFFIXES = ("parken", "hallen", "banan", "torget", "gatan", "vägen", "arenan", "bryggan")
+# Last word of English organisation names (Michigan Technological University).
+ENGLISH_ORG_HEADS = {"University", "Board", "Institute", "Council", "Centre", "Center", "Agency",
+                     "Association", "Foundation", "Company", "Group", "Network", "Park", "Band", "Orchestra",
+                     "College", "Academy", "Museum", "Society", "Union", "Alliance", "Cluster"}
+ORG_DIRECTIONS = {"Nord", "Syd", "Öst", "Väst", "Norr"}
+# Prepositions after which an institution's name refers to its building (`på Kiruna stadsbibliotek`).
+LOCATIVE = {"på", "vid"}
+# Head nouns that make `<Place>(s) [läns] <head>` the name of an institution.
+ORG_HEADS = ("universitet", "högskola", "museum", "bibliotek", "folkhögskola", "orkester", "symfoniker",
+             "förening", "förbund", "gille", "akademi", "teater", "kör", "filharmoniker", "sinfonietta", "band")
+# Capitalised plural heads that name an association of bodies (Norrbottens Kommuner).
+ORG_PLURAL_HEADS = ("Kommuner", "Regioner")
+# Buildings are places even when named after their owner (Kiruna stadshus).
+LOC_HEADS = ("stadshus", "kulturhus", "konserthus", "rådhus", "kyrka", "flygplats", "stadsbibliotek")
+# Unit words that head a name written out as `Enheten för ...`, recognised when the name is a whole line.
+UNIT_HEADS = {"Enheten", "Avdelningen", "Sektionen", "Centrum", "Kansliet", "Staben", "Förvaltningen"}
+ACRONYM_SKIP = {"och", "för", "i", "av", "på", "med", "till", "the", "of", "and", "for", "in", "de"}
+HEADING_MAX_TOKENS = 10
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One surface form of the compiled gazetteer; `tokens` as the pipeline's tokenizer splits it."""
+
+    text: str
+    type: str
+    norm: str
+    id: str
+    match: str
+    tokens: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A list match: tokens [start, end), `genitive` when the last token carried a genitive ending."""
+
+    start: int
+    end: int
+    entry: Entry
+    genitive: bool
+
+
+class Gazetteer:
+    """A token trie over lower-cased entry tokens; case policy is checked per hit."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self.trie: dict = {}
+        self.places: set[str] = set()
+        for entry in entries:
+            node = self.trie
+            for tok in entry.tokens:
+                node = node.setdefault(tok.lower(), {})
+            node.setdefault(_END, []).append(entry)
+
+    @classmethod
+    def load(cls, path: Path, tokenizer: Tokenizer) -> Gazetteer:
+        entries = []
+        with (path / "entries.jsonl").open(encoding="utf-8") as handle:
+            for line in handle:
+                raw = json.loads(line)
+                tokens = tuple(t.text for t in tokenizer(raw["text"]))
+                entries.append(Entry(raw["text"], raw["type"], raw["norm"], raw["id"],
+                                     raw.get("match", "exact"), tokens))
+        return cls(entries)
+
+    def hits(self, doc: Doc) -> Iterator[Hit]:
+        lower = [t.lower_ for t in doc]
+        for start in range(len(doc)):
+            node = self.trie
+            for pos in range(start, len(doc)):
+                tok = lower[pos]
+                stem = _genitive_stem(tok)
+                if stem is not None and stem in node and _END in node[stem]:
+                    for entry in node[stem][_END]:
+                        if _accepts(doc, start, pos + 1, entry, genitive=True):
+                            yield Hit(start, pos + 1, entry, True)
+                            break
+                node = node.get(tok)
+                if node is None:
+                    break
+                for entry in node.get(_END, ()):
+                    if _accepts(doc, start, pos + 1, entry, genitive=False):
+                        yield Hit(start, pos + 1, entry, False)
+                        break
+
+
+def _genitive_stem(tok: str) -> str | None:
+    """`norrbottens` -> `norrbotten`, `neo:s` -> `neo`; None when the token has no genitive ending."""
+    if tok.endswith(":s") and len(tok) > 2:
+        return tok[:-2]
+    if tok.endswith("s") and len(tok) > 2 and tok[-2].isalpha():
+        return tok[:-1]
+    return None
+
+
+def strip_genitive(text: str) -> str:
+    stem = _genitive_stem(text.lower())
+    return text[: len(stem)] if stem is not None else text
+
+
+def sentence_initial(doc: Doc, i: int) -> bool:
+    """First word of the text, of a line, or after sentence punctuation (where anything is capitalised)."""
+    if i == 0:
+        return True
+    prev = doc[i - 1]
+    return "\n" in prev.text or prev.text in SENTENCE_END
+
+
+def _accepts(doc: Doc, start: int, end: int, entry: Entry, genitive: bool) -> bool:
+    surface = [t.text for t in doc[start:end]]
+    if genitive:
+        surface[-1] = strip_genitive(surface[-1])
+    want = entry.tokens
+    if entry.match == "any":
+        # Lower case is allowed, but not a capitalisation that is neither the name's nor lower case.
+        joined = " ".join(surface)
+        return joined == joined.lower() or surface[0] == want[0]
+    if surface[0] != want[0]:
+        return False
+    if entry.match == "title":
+        return True
+    if entry.match == "context":
+        if sentence_initial(doc, start):
+            return False
+        # A capitalised word next to it means a longer name (`Åsa Larsson`, `Alva Holm`, `Los Angeles`).
+        return not doc[start - 1].is_title and (end >= len(doc) or not doc[end].is_title)
+    return surface[1:] == list(want[1:])
+
+
+def _is_capitalised_word(tok: Token) -> bool:
+    return tok.is_alpha and tok.text[0].isupper() and not tok.is_upper
+
+
+def _rare(tok: Token) -> bool:
+    return zipf_frequency(tok.lower_, "sv") < COMMON_WORD_ZIPF
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    label: str
+    norm: str
+    id: str | None
+
+
+class GazetteerMatcher:
+    """The spaCy component: list matches, organisation-name rules, abbreviations in parentheses."""
+
+    def __init__(self, gazetteer: Gazetteer, canonical_norms: bool = False) -> None:
+        self.gazetteer = gazetteer
+        self.canonical_norms = canonical_norms
+
+    def __call__(self, doc: Doc) -> Doc:
+        for cand in self.candidates(doc):
+            span = doc[cand.start : cand.end]
+            mention.add_candidate(doc, span.start_char, span.end_char, cand.label, cand.norm, "gazetteer",
+                                  cand.id)
+        return doc
+
+    def candidates(self, doc: Doc) -> list[Candidate]:
+        hits = list(self.gazetteer.hits(doc))
+        places: dict[int, list[Hit]] = {}
+        for hit in hits:
+            if hit.entry.type == "LOC":
+                places.setdefault(hit.start, []).append(hit)
+        found = [self._from_hit(doc, hit) for hit in hits]
+        found += list(_rule_candidates(doc, places, hits))
+        found += list(_suspended_compounds(doc, places, self.gazetteer))
+        found = _maximal(found)
+        found += list(_abbreviations(doc, found))
+        return _maximal(found)
+
+    def _from_hit(self, doc: Doc, hit: Hit) -> Candidate:
+        text = doc[hit.start : hit.end].text
+        norm = hit.entry.norm if self.canonical_norms else (strip_genitive(text) if hit.genitive else text)
+        return Candidate(hit.start, hit.end, hit.entry.type, norm, hit.entry.id)
+
+
+def _norm(doc: Doc, start: int, end: int) -> str:
+    return strip_genitive(doc[start:end].text)
+
+
+def _place_ends(places: dict[int, list[Hit]], i: int) -> list[Hit]:
+    return places.get(i, [])
+
+
+def _rule_candidates(doc: Doc, places: dict[int, list[Hit]], hits: list[Hit]) -> Iterator[Candidate]:
+    n = len(doc)
+    for i, tok in enumerate(doc):
+        low = tok.lower_
+        # <Place> kommun, <Place>s kommun; an unknown capitalised word only if rare and mid-sentence.
+        if low in {"kommun", "kommuns"} and i > 0:
+            starts = [h.start for h in hits if h.end == i and h.entry.type == "LOC"]
+            if starts:
+                yield Candidate(min(starts), i + 1, "ORG", _norm(doc, min(starts), i + 1), None)
+            elif _is_capitalised_word(doc[i - 1]) and _rare(doc[i - 1]) and not sentence_initial(doc, i - 1):
+                yield Candidate(i - 1, i + 1, "ORG", _norm(doc, i - 1, i + 1), None)
+        # Region <Place>, Länsstyrelsen [i] <Place> [län].
+        if tok.text in {"Region", "Länsstyrelsen"} and i + 1 < n:
+            j = i + 2 if tok.text == "Länsstyrelsen" and doc[i + 1].text == "i" else i + 1
+            for hit in _place_ends(places, j):
+                end = hit.end + 1 if hit.end < n and doc[hit.end].lower_ in {"län", "läns"} else hit.end
+                yield Candidate(i, end, "ORG", _norm(doc, i, end), None)
+            if tok.text == "Region" and j < n and _is_capitalised_word(doc[j]) and _rare(doc[j]):
+                yield Candidate(i, j + 1, "ORG", _norm(doc, i, j + 1), None)
+        # Units: Kulturenheten, Regionala utvecklingsavdelningen.
+        stem = strip_genitive(low) if low.endswith("s") else low
+        suffix = next((s for s in UNIT_SUFFIXES if stem.endswith(s) and len(stem) >= len(s) + 3), None)
+        if suffix and tok.is_alpha:
+            if _is_capitalised_word(tok):
+                yield Candidate(i, i + 1, "ORG", _norm(doc, i, i + 1), None)
+            elif tok.is_lower and i > 0 and _is_capitalised_word(doc[i - 1]) and doc[i - 1].lower_.endswith("a"):
+                yield Candidate(i - 1, i + 1, "ORG", _norm(doc, i - 1, i + 1), None)
+        # `Enheten för näringsliv och samhälle` as a whole line (a heading).
+        if tok.text in UNIT_HEADS and i + 1 < n and doc[i + 1].lower_ == "för" and sentence_initial(doc, i):
+            end = _line_end(doc, i)
+            if end is not None:
+                yield Candidate(i, end, "ORG", doc[i:end].text, None)
+        # Agency + `i <Place>`: Riksarkivet i Härnösand (as Länsstyrelsen i Norrbotten).
+        if low == "i" and i > 0 and i + 1 < n:
+            for org in (h for h in hits if h.end == i and h.entry.type == "ORG" and not h.genitive):
+                for hit in _place_ends(places, i + 1):
+                    yield Candidate(org.start, hit.end, "ORG", _norm(doc, org.start, hit.end), org.entry.id)
+    yield from _institutions(doc, places)
+
+
+def _line_end(doc: Doc, start: int) -> int | None:
+    """End of the line starting at `start` if the line reads like a heading, else None."""
+    end = start
+    while end < len(doc) and "\n" not in doc[end].text:
+        if doc[end].is_punct and doc[end].text not in {",", "-", "&"}:
+            return None
+        end += 1
+    return end if end - start <= HEADING_MAX_TOKENS else None
+
+
+def _institutions(doc: Doc, places: dict[int, list[Hit]]) -> Iterator[Candidate]:
+    """`<Place>(s) [läns] [adjective-ska] <head>` and `<Capitalised> <Capitalised head>`."""
+    n = len(doc)
+    for start in range(n):
+        firsts = [h.end for h in _place_ends(places, start)]
+        if _is_capitalised_word(doc[start]):
+            firsts.append(start + 1)
+        for j in sorted(set(firsts)):
+            known = j != start + 1 or any(h.end == j for h in _place_ends(places, start))
+            if j < n and doc[j].lower_ == "läns":
+                j += 1
+            if j < n and doc[j].is_lower and doc[j].lower_.endswith("ska") and known:
+                j += 1
+            if j >= n or not doc[j].is_alpha:
+                continue
+            head = doc[j]
+            stem = strip_genitive(head.lower_) if head.lower_.endswith("s") else head.lower_
+            capital_head = _is_capitalised_word(head)
+            if stem.endswith(LOC_HEADS) and known:
+                yield Candidate(start, j + 1, "LOC", doc[start : j + 1].text, None)
+            elif stem.endswith(ORG_HEADS) and (known or capital_head):
+                label = "LOC" if start > 0 and doc[start - 1].lower_ == "på" and not capital_head else "ORG"
+                yield Candidate(start, j + 1, label, _norm(doc, start, j + 1), None)
+            elif head.text in ORG_PLURAL_HEADS and known:
+                yield Candidate(start, j + 1, "ORG", doc[start : j + 1].text, None)
+
+
+def _suspended_compounds(doc: Doc, places: dict[int, list[Hit]], gaz: Gazetteer) -> Iterator[Candidate]:
+    """`Norr- och Västerbotten`: LOC `Norr-` with norm `Norrbotten` when that name is listed."""
+    for i in range(len(doc) - 2):
+        tok = doc[i]
+        if not (tok.text.endswith("-") and len(tok.text) > 2 and tok.text[0].isupper()):
+            continue
+        if doc[i + 1].lower_ not in {"och", "eller", ","}:
+            continue
+        for hit in _place_ends(places, i + 2):
+            if hit.end != i + 3:
+                continue
+            whole = strip_genitive(doc[i + 2].text) if hit.genitive else doc[i + 2].text
+            for cut in range(1, len(whole) - 2):
+                name = tok.text[:-1] + whole[cut:]
+                entry = _lookup(gaz, name)
+                if entry is not None and entry.type == "LOC":
+                    yield Candidate(i, i + 1, "LOC", name, entry.id)
+                    break
+
+
+def _lookup(gaz: Gazetteer, text: str) -> Entry | None:
+    node = gaz.trie.get(text.lower(), {})
+    return next((e for e in node.get(_END, ()) if e.text == text), None)
+
+
+def _abbreviations(doc: Doc, found: list[Candidate]) -> Iterator[Candidate]:
+    """`Kungliga biblioteket (KB)`: ORG KB too, and later bare `KB` in the same text.
+
+    When the long form is not known, it is still taken if the abbreviation spells its initials
+    (`Föreningen för regional biblioteksverksamhet (FRB)`), which short concept labels rarely do.
+    """
+    n = len(doc)
+    by_end = {c.end: c for c in found if c.label == "ORG"}
+    learned: dict[str, str | None] = {}
+    for k in range(1, n - 2):
+        if doc[k].text != "(" or doc[k + 2].text != ")" or not _abbreviation(doc[k + 1]):
+            continue
+        abbr = doc[k + 1].text
+        long = by_end.get(k)
+        if long is not None:
+            learned[abbr] = long.id
+            continue
+        start = _initials_start(doc, k, abbr)
+        if start is not None:
+            learned[abbr] = None
+            yield Candidate(start, k, "ORG", doc[start:k].text, None)
+    if not learned:
+        return
+    for i, tok in enumerate(doc):
+        stem = tok.text[:-2] if tok.text.endswith(":s") else tok.text
+        if stem in learned:
+            yield Candidate(i, i + 1, "ORG", stem, learned[stem])
+
+
+def _abbreviation(tok: Token) -> bool:
+    letters = tok.text.replace("-", "")
+    return 2 <= len(letters) <= 8 and letters.isalnum() and tok.text.isupper()
+
+
+def _initials_start(doc: Doc, k: int, abbr: str) -> int | None:
+    for start in range(k - 1, max(-1, k - 9), -1):
+        words = [t for t in doc[start:k] if t.lower_ not in ACRONYM_SKIP or t.i == start]
+        if any(not t.is_alpha and not t.text.endswith("-") for t in words):
+            return None
+        initials = "".join(t.text[0] for t in words).upper()
+        if initials == abbr and _is_capitalised_word(doc[start]):
+            return start
+    return None
+
+
+def _maximal(cands: list[Candidate]) -> list[Candidate]:
+    """Drop candidates inside a longer one (longest name wins) and exact duplicates."""
+    unique = {(c.start, c.end, c.label): c for c in cands}
+    ordered = sorted(unique.values(), key=lambda c: (c.start, -(c.end - c.start)))
+    kept: list[Candidate] = []
+    for cand in ordered:
+        if any(k.start <= cand.start and cand.end <= k.end and (k.end - k.start) > (cand.end - cand.start)
+               for k in kept):
+            continue
+        kept.append(cand)
+    return kept
+
+
+_CACHE: dict[tuple[str, str], Gazetteer] = {}
+
+
+def _load(path: str, nlp: Language) -> Gazetteer:
+    # Loading tokenizes every entry: once per process for a path and language, however many pipelines.
+    key = (str(Path(path).resolve()), nlp.lang)
+    if key not in _CACHE:
+        _CACHE[key] = Gazetteer.load(Path(path), nlp.tokenizer)
+    return _CACHE[key]
+
+
+def default_path() -> Path:
+    """The shipped models/gazetteer, or $RAPPORTKB_MODELS/gazetteer (as nlp.pipeline.models_dir)."""
+    env = os.environ.get("RAPPORTKB_MODELS")
+    return (Path(env) if env else Path(__file__).resolve().parent.parent / "models") / "gazetteer"
+
+
+@Language.factory("rapportkb_gazetteer", default_config={"path": "", "canonical_norms": False})
+def make_gazetteer(nlp: Language, name: str, path: str, canonical_norms: bool) -> GazetteerMatcher:
+    path = path or str(default_path())
+    if not (Path(path) / "entries.jsonl").is_file():
+        raise FileNotFoundError(f"gazetteer entries not found: {Path(path) / 'entries.jsonl'}")
+    return GazetteerMatcher(_load(path, nlp), canonical_norms)

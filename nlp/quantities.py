@@ -1,0 +1,226 @@
+"""Swedish COUNT and MONEY expressions: a number with the noun it counts, or an amount of money.
+
+Reads: a text. Writes: `Mention`s of type COUNT (norm `{"value", "unit", "qualifier"}`) and MONEY
+(norm `{"value", "currency"}`) as spec/ANNOTATION.md defines them. A number is a COUNT only when a
+noun follows it, possibly after adjectives or participles (`29 bokade möten`); the noun test is the
+lexical heuristic in nlp/wordclass.py. Numbers inside DATE expressions (`den 8-9 maj`), amounts of
+money, durations and frequencies are never counts, so the two taggers do not claim the same text.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp.dates import date_spans
+from nlp.mention import Mention, add_candidate
+from nlp.wordclass import could_be_noun, is_modifier
+
+_UNITS = {"två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8, "nio": 9, "tio": 10,
+          "elva": 11, "tolv": 12, "tretton": 13, "fjorton": 14, "femton": 15, "sexton": 16, "sjutton": 17,
+          "arton": 18, "nitton": 19}  # fmt: skip
+_TENS = {"tjugo": 20, "trettio": 30, "fyrtio": 40, "femtio": 50, "sextio": 60, "sjuttio": 70, "åttio": 80,
+         "nittio": 90}  # fmt: skip
+_MULTIPLIERS = {"tusen": 10**3, "miljon": 10**6, "miljoner": 10**6, "miljard": 10**9, "miljarder": 10**9}
+
+_ATOM = "|".join(sorted([*_UNITS, *_TENS, "hundra", "tusen", "ett", "en"], key=len, reverse=True))
+NUMBER_WORD = rf"(?:(?:{_ATOM})+)"
+# Swedish digit grouping: `1 200` (also with no-break spaces) or `1.200`; a decimal comma `12,5`.
+DIGITS = r"(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)|\d{1,3}(?:\.\d{3})+(?!\d)|\d+)(?:,\d+)?"
+_L = r"(?<![\w:/.,+-])"
+_R = r"(?![\w:/%]|[.,]\d|-\w)"
+
+QUALIFIERS = {
+    "approx": r"ca\.?|c:a|cirka|circa|omkring|ungefär|runt|kring|uppemot|upp\s+emot|upp\s+mot",
+    "min": r"drygt|över|minst|åtminstone|mer\s+än|mera\s+än|fler\s+än",
+    "max": r"knappt|under|högst|max\.?|maximalt|färre\s+än|mindre\s+än|nästan|upp\s+till",
+}
+_QUAL = "|".join(f"(?P<{k}>{v})" for k, v in QUALIFIERS.items())
+
+_COUNT = re.compile(
+    rf"{_L}(?:(?:{_QUAL})\s+)?(?P<num>{DIGITS}|{NUMBER_WORD})"
+    rf"(?:\s+(?P<mult>tusen|miljoner|miljon|miljarder|miljard))?{_R}",
+    re.IGNORECASE,
+)
+# `ett 30-tal`, `ett drygt tjugotal`: an approximate round number.
+_ROUND = re.compile(
+    rf"(?<!\w)(?:ett\s+)?(?:(?:{_QUAL})\s+)?(?P<num>\d+-tal|(?:{NUMBER_WORD})tal)(?!\w)", re.IGNORECASE
+)
+
+_CURRENCY = {"kr": "SEK", "kronor": "SEK", "krona": "SEK", "sek": "SEK", ":-": "SEK", "euro": "EUR",
+             "eur": "EUR", "€": "EUR", "usd": "USD", "dollar": "USD", "$": "USD"}  # fmt: skip
+_SCALED = {"tkr": (10**3, "SEK"), "tsek": (10**3, "SEK"), "mnkr": (10**6, "SEK"), "mkr": (10**6, "SEK"),
+           "msek": (10**6, "SEK"), "mdkr": (10**9, "SEK"), "mdr kr": (10**9, "SEK"), "meur": (10**6, "EUR")}  # fmt: skip
+_MONEY = re.compile(
+    rf"(?:{_L}(?P<pre>€|\$|EUR|SEK|USD)\s?(?P<pnum>{DIGITS})(?:\s+(?P<pmult>miljoner|miljon|miljarder|miljard))?{_R}"
+    rf"|{_L}(?P<num>{DIGITS}|{NUMBER_WORD})\s*(?:(?P<mult>tusen|miljoner|miljon|milj\.|mn|miljarder|miljard|md)\s+)?"
+    r"(?P<cur>mdr\s+kr|mnkr|mkr|msek|mdkr|tkr|tsek|meur|kronor|krona|kr|sek|euro|eur|usd|dollar|€|\$|:-)"
+    r"(?![\w€$]))",
+    re.IGNORECASE,
+)
+_MULT_ABBR = {"milj.": 10**6, "mn": 10**6, "md": 10**9}
+
+
+def parse_number_word(word: str) -> int | None:
+    """`tjugofem` -> 25, `tvåhundra` -> 200, `etttusen` -> 1000; None if it is not a number word."""
+    w = word.lower()
+    if not w:
+        return None
+    for big, factor in (("tusen", 1000), ("hundra", 100)):
+        if big in w:
+            left, _, right = w.partition(big)
+            lv = 1 if left in ("", "ett", "en") else parse_number_word(left)
+            rv = 0 if right == "" else parse_number_word(right)
+            return None if lv is None or rv is None else lv * factor + rv
+    if w in _UNITS:
+        return _UNITS[w]
+    for tens, value in _TENS.items():
+        if w.startswith(tens):
+            rest = w[len(tens) :]
+            if rest == "":
+                return value
+            if rest in _UNITS and _UNITS[rest] < 10 or rest in ("en", "ett"):
+                return value + (_UNITS.get(rest) or 1)
+    return None
+
+
+def parse_digits(s: str) -> Decimal:
+    """`1 200` / `1.200` -> 1200, `12,5` -> 12.5 (Swedish grouping and decimal comma)."""
+    s = re.sub(r"[ \u00a0\u202f]", "", s)
+    s = s.replace(".", "") if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", s) else s
+    return Decimal(s.replace(",", "."))
+
+
+def _number(s: str) -> Decimal | None:
+    if s[0].isdigit():
+        return parse_digits(s)
+    v = parse_number_word(s)
+    return Decimal(v) if v is not None else None
+
+
+def _plain(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def find_money(text: str) -> list[Mention]:
+    """MONEY mentions: `12,5 mnkr` -> 12500000 SEK, `500 tkr` -> 500000 SEK, `€ 300` -> 300 EUR."""
+    out = []
+    for m in _MONEY.finditer(text):
+        if m.group("pre"):
+            value = parse_digits(m.group("pnum"))
+            mult = _MULTIPLIERS.get((m.group("pmult") or "").lower(), 1)
+            currency = _CURRENCY[m.group("pre").lower()]
+        else:
+            value = _number(m.group("num"))
+            if value is None or (m.group("num").lower() in ("en", "ett") and not m.group("mult")):
+                continue
+            mword = (m.group("mult") or "").lower()
+            mult = _MULTIPLIERS.get(mword) or _MULT_ABBR.get(mword, 1)
+            cur = re.sub(r"\s+", " ", m.group("cur").lower())
+            scale, currency = _SCALED.get(cur, (1, _CURRENCY.get(cur)))
+            mult *= scale
+        norm = {"value": _plain(value * mult), "currency": currency}
+        out.append(Mention("MONEY", m.start(), m.end(), m.group(), norm, "rule"))
+    return out
+
+
+_NEXT_WORD = re.compile(r"\s+([^\s]+)")
+_TRAILING = re.compile(r"[.,;:!?)\]”\"'»]+$")
+
+
+def _following_words(text: str, pos: int, limit: int = 5) -> list[tuple[str, int, int, bool]]:
+    """Up to `limit` words after `pos` as (word, start, end, ends_clause), stopping at punctuation."""
+    words = []
+    while len(words) < limit:
+        m = _NEXT_WORD.match(text, pos)
+        if not m:
+            break
+        raw = m.group(1)
+        tail = _TRAILING.search(raw)
+        word = raw[: tail.start()] if tail else raw
+        if not word:
+            break
+        words.append((word, m.start(1), m.start(1) + len(word), bool(tail)))
+        if tail:
+            break
+        pos = m.end()
+    return words
+
+
+def _counted_noun(text: str, pos: int) -> tuple[str, int] | None:
+    """The head noun counted by a number ending at `pos`, skipping adjectives and participles.
+
+    Returns (unit as written, end offset); a coordinated noun of the same form joins the unit
+    (`230 körsångare och körledare`: one count for both groups).
+    """
+    words = _following_words(text, pos)
+    for i, (word, _s, end, last) in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        if not last and nxt and is_modifier(word) and could_be_noun(nxt[0]) and not word[0].isupper():
+            continue
+        if not could_be_noun(word):
+            return None
+        unit_start = words[i][1]
+        if not last and i + 2 < len(words):
+            conj, other = words[i + 1], words[i + 2]
+            if conj[0] in ("och", "eller") and other[0][-2:] == word[-2:] and could_be_noun(other[0]):
+                return text[unit_start : other[2]], other[2]
+        return word, end
+    return None
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start < b and a < end for a, b in spans)
+
+
+def find_counts(text: str) -> list[Mention]:
+    """COUNT mentions: a cardinal with its counted noun and qualifier (`Drygt 20 olika aktörer`)."""
+    blocked = date_spans(text) + [(m.start, m.end) for m in find_money(text)]
+    out: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for rx in (_ROUND, _COUNT):
+        for m in rx.finditer(text):
+            num_start, num_end = m.span("num")
+            if _overlaps(num_start, num_end, blocked + taken):
+                continue
+            raw = m.group("num")
+            if raw.lower().endswith("tal"):
+                value = _number(raw[:-4] if raw.endswith("-tal") else raw[:-3])
+                qualifier = "approx"
+            else:
+                if raw.lower() in ("en", "ett"):
+                    continue  # the article alone is not a count (`en workshop`)
+                value = _number(raw)
+                qualifier = next((k for k in QUALIFIERS if m.group(k)), None)
+            if value is None:
+                continue
+            if rx is _COUNT and m.group("mult"):
+                value *= _MULTIPLIERS[m.group("mult").lower()]
+            elif value != value.to_integral_value():
+                continue  # `3,5` of something is a measure, not a count
+            noun = _counted_noun(text, m.end())
+            if noun is None:
+                continue
+            unit, end = noun
+            start = m.start()
+            norm = {"value": _plain(value), "unit": unit, "qualifier": qualifier}
+            out.append(Mention("COUNT", start, end, text[start:end], norm, "rule"))
+            taken.append((start, end))
+    return sorted(out, key=lambda x: x.start)
+
+
+class QuantityTagger:
+    """Proposes COUNT and MONEY candidates for the resolver."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        for m in find_money(doc.text) + find_counts(doc.text):
+            add_candidate(doc, m.start, m.end, m.type, m.norm, m.source)
+        return doc
+
+
+@Language.factory("rapportkb_quantities")
+def make_quantity_tagger(nlp: Language, name: str) -> QuantityTagger:
+    return QuantityTagger()

@@ -1,0 +1,109 @@
+"""Rough Swedish word classes for the DATE and COUNT rules: is this word a noun that can be counted?
+
+We have no trained tagger to lean on, so the decision uses the lemma lookup table that ships in
+spacy-lookups-data (form -> lemma, about 660,000 Swedish forms) plus Swedish inflection: a form that
+is its lemma plus an adjective ending (`unga` <- `ung`), a participle or tense ending of a verb in -a
+(`bokade` <- `boka`), or a superlative, is a modifier or a verb, not a head noun. Words the table does
+not know (`körsångare`, `deltagare`) default to nouns, which is what an unknown word after a numeral
+almost always is. A short list of function words and time units covers the rest.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from functools import cache
+from importlib.resources import files
+
+# Closed-class words that can follow a numeral but never head a counted noun phrase.
+FUNCTION_WORDS = frozenset(
+    ["av", "an", "att", "bakom", "bland", "de", "dem", "den", "denna", "dessa", "det", "detta", "där", "då", "efter", "eller", "ej", "emellan", "en", "ett", "for", "från", "för", "före", "genom", "hos", "i", "ifrån", "igen", "ihop", "in", "inför", "inom", "innan", "jag", "kring", "med", "mellan", "mot", "ned", "ner", "nu", "när", "och", "om", "omkring", "oss", "per", "på", "samt", "sedan", "som", "så", "till", "tills", "trots", "ty", "under", "upp", "ur", "utan", "ut", "utanför", "utom", "vad", "var", "vi", "via", "vid", "vilka", "vilken", "vilket", "åt", "än", "ändå", "är", "över", "också", "även", "inte", "bara", "redan", "ännu", "sig", "sin", "sina", "sitt", "han", "hon", "hen", "ni", "man", "dess", "deras", "vår", "våra", "vårt", "er", "era", "ha", "har", "hade", "haft", "blir", "blev", "bli", "kan", "kunde", "ska", "skall", "skulle", "vill", "ville", "får", "fick", "måste", "kommer", "kom", "går", "gick", "gör", "gjorde", "göra", "finns", "fanns", "st", "etc", "dvs", "bl.a"]
+)
+
+# Counted "units" that make a numeral a duration, frequency, share or amount instead of a COUNT.
+NON_COUNT_UNITS = frozenset(
+    ["sekund", "sekunder", "sekunden", "minut", "minuter", "minuten", "min", "timme", "timmar", "timmen", "h", "dag", "dagar", "dagen", "dygn", "vecka", "veckor", "veckan", "månad", "månader", "månaden", "år", "åren", "året", "års", "gång", "gånger", "ggr", "procent", "procentenheter", "kr", "kronor", "krona", "tkr", "mkr", "mnkr", "mdkr", "sek", "msek", "euro", "eur", "miljon", "miljoner", "miljard", "miljarder", "tusen", "tal", "talet", "talets"]
+)
+
+# Quantifiers and number-like words that are never the counted noun.
+QUANTIFIER_WORDS = frozenset(
+    ["fler", "flera", "många", "några", "samtliga", "alla", "båda", "bägge", "övriga", "andra", "enstaka", "hundratals", "tusentals"]
+)
+
+_VERB_SUFFIXES = ("r", "er", "de", "te", "ade", "da", "ta", "d", "t", "at", "s", "es", "ades", "des", "tes", "ats")
+_ADJ_IRREGULAR = frozenset(["gamla", "små", "andra", "enda", "bästa", "största", "minsta", "flesta", "egna", "nästa", "sista"])
+_ADJ_SUFFIX_UNKNOWN = re.compile(r"(?:iga|liga|iska|ska|ade|ande|ende|aste)$")
+
+
+@cache
+def lemma_table() -> dict[str, str]:
+    """spaCy's Swedish form -> lemma lookup, loaded once on first use (about a second)."""
+    path = files("spacy_lookups_data") / "data" / "sv_lemma_lookup.json.gz"
+    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def lemma(word: str) -> str | None:
+    """Lemma of a lower-case word; for an unknown compound, the lemma of its longest known tail."""
+    table = lemma_table()
+    if word in table:
+        return table[word]
+    # Swedish compounds inflect on their last part: `jurybedömda` inflects like `bedömda`.
+    for cut in range(1, len(word) - 3):
+        tail = word[cut:]
+        if tail in table:
+            return word[:cut] + table[tail]
+    return None
+
+
+def is_verb_form(word: str) -> bool:
+    """A finite verb or participle of a verb in -a (`kommer`, `bokade`, `deltagande`, `sökes`)."""
+    w = word.lower()
+    if w.endswith(("ande", "ende")) and len(w) > 5:
+        return True
+    lem = lemma(w)
+    if lem is None or lem == w or not lem.endswith("a"):
+        return False
+    stem = lem[:-1]
+    return any(w == stem + s or w == lem + s for s in _VERB_SUFFIXES)
+
+
+def is_adjective_form(word: str) -> bool:
+    """An inflected adjective or superlative (`unga`, `allmänna`, `olika`, `nordligaste`)."""
+    w = word.lower()
+    if w in _ADJ_IRREGULAR:
+        return True
+    lem = lemma(w)
+    if lem is None or lem == w:
+        return lem is None and bool(_ADJ_SUFFIX_UNKNOWN.search(w))
+    # Weak/plural forms (-a, -e, with a doubled final consonant) and comparison forms.
+    return w in (lem + "a", lem + "e", lem + lem[-1] + "a", lem + "are", lem + "ast", lem + "aste", lem + "ste")
+
+
+def is_modifier(word: str) -> bool:
+    """A word that can stand between a numeral and its noun: adjective, participle, `stycken`."""
+    w = word.lower()
+    return w in ("stycken", "st", "st.", "olika") or is_adjective_form(w) or is_verb_form(w)
+
+
+_WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
+
+
+# Adjectives and participles that Swedish uses as nouns for groups of people (`20 anställda`).
+NOMINALISED = frozenset("anställda anhöriga sjuka unga vuxna äldre nyanlända inskrivna anmälda frivilliga".split())
+
+
+def could_be_noun(word: str) -> bool:
+    """Not ruled out as a counted noun: a real word, not a function word, verb, unit or quantifier."""
+    if not _WORD.match(word):
+        # Compounds with an abbreviation (`SFI-grupper`) are nouns if their tail is.
+        return bool(re.match(r"^[A-ZÅÄÖ0-9]+-[a-zåäö]+$", word))
+    w = word.lower()
+    if word[0].isupper() and not word.isupper() and w not in lemma_table():
+        return False  # most likely a proper name (`3 Stockholm`) rather than a counted noun
+    if w in FUNCTION_WORDS or w in NON_COUNT_UNITS or w in QUANTIFIER_WORDS:
+        return False
+    if w in NOMINALISED or w.endswith(("ande", "ende")):
+        return True  # `48 studerande`: the participle is the head when nothing follows it
+    return not is_verb_form(w)
