@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+#: Exactly the codes of spec/SCHEMA.md; an empty file is `corrupt` (its message says it is empty).
 ERROR_CODES = frozenset(
-    {"encrypted", "corrupt", "no_text_layer", "too_large", "timeout", "unsupported", "not_swedish", "empty"}
+    {"encrypted", "corrupt", "no_text_layer", "too_large", "timeout", "unsupported", "not_swedish"}
 )
 
 

@@ -90,7 +90,7 @@ def _check_header(path: Path) -> None:
     except OSError as exc:
         raise IngestError("corrupt", f"{path.name} cannot be read ({exc.strerror}); check the file.") from exc
     if not head:
-        raise IngestError("empty", f"{path.name} is 0 bytes; the download or copy probably failed.")
+        raise IngestError("corrupt", f"{path.name} is empty (0 bytes); the download or copy probably failed.")
     # The PDF spec allows junk before the header within the first 1024 bytes, and pdfminer accepts it.
     if b"%PDF-" not in head:
         raise IngestError(
@@ -147,6 +147,7 @@ def _metadata(pdf: pdfplumber.PDF, path: Path) -> dict[str, str]:
 
 
 def _page_words(page: Any) -> list[_Word]:
+    """Upright words only: rotated text is photo credits and chart labels, which read as letter soup."""
     raw = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False)
     return [
         _Word(

@@ -38,7 +38,7 @@ _L = r"(?<![\w/.:,-])"  # left edge: not glued to a word, path, clock time or nu
 _R = r"(?![-–/:.,]?\w)"  # right edge: not continuing as an identifier or another number
 _E = r"(?!\w)"
 MONTH = r"(?:" + "|".join(MONTHS) + r")"
-MONTH_D = r"(?:" + "|".join(MONTHS) + "|" + "|".join(MONTH_ABBR) + r")\.?"
+MONTH_D = r"(?:" + "|".join(MONTHS) + "|(?:" + "|".join(MONTH_ABBR) + r")\.?)"
 DAYN = r"(?:3[01]|[12]\d|0?[1-9])"
 DAY = DAYN + r"(?::?[ae])?"  # `21a`, `23:e`
 YEAR = r"(?:19|20)\d\d"
@@ -456,42 +456,67 @@ def _frequency_before(m: re.Match) -> bool:
 
 
 _RULES: list[tuple[str, Callable[[re.Match], _Match | None]]] = [
-    (rf"{_L}(?:\b{EDGE})?{DEN}(?P<d1>{DAY})\s+(?P<m1>{MONTH_D})(?:\s+(?P<y1>{YEAR}))?{RANGE}{DEN}(?P<d2>{DAY})"
-     rf"\s+(?P<m2>{MONTH_D})(?:\s+(?P<y2>{YEAR}))?{_E}", _b_day_range_cross),
-    (rf"{_L}{DEN}(?P<d1>{DAY}){RANGE}{DEN}(?P<d2>{DAY})\s+(?P<m>{MONTH_D})(?:\s+(?P<y>{YEAR}))?{_E}",
-     _b_day_range),
+    (
+        rf"{_L}(?:\b{EDGE})?{DEN}(?P<d1>{DAY})\s+(?P<m1>{MONTH_D})(?:\s+(?P<y1>{YEAR}))?{RANGE}{DEN}(?P<d2>{DAY})"
+        rf"\s+(?P<m2>{MONTH_D})(?:\s+(?P<y2>{YEAR}))?{_E}",
+        _b_day_range_cross,
+    ),
+    (
+        rf"{_L}{DEN}(?P<d1>{DAY}){RANGE}{DEN}(?P<d2>{DAY})\s+(?P<m>{MONTH_D})(?:\s+(?P<y>{YEAR}))?{_E}",
+        _b_day_range,
+    ),
     (rf"{_L}{DEN}(?P<d>{DAY})\s+(?P<m>{MONTH_D})(?:\s+(?P<y>{YEAR}))?{_E}", _b_day),
-    (rf"{_L}{DEN}(?P<d1>{DAYN})/(?P<m1>1[0-2]|0?[1-9])(?:{DASH}(?P<d2>{DAYN})/(?P<m2>1[0-2]|0?[1-9]))?"
-     rf"(?:[/ ](?P<y>{YEAR}|\d\d))?{_R}(?!\s+av\b)", _b_numeric),
-    (rf"{_L}(?P<y1>{YEAR})-(?P<m1>\d\d)-(?P<d1>\d\d)(?:{RANGE}(?P<y2>{YEAR})-(?P<m2>\d\d)-(?P<d2>\d\d))?{_R}",
-     _b_iso),
-    (rf"\b(?:{EDGE})?(?P<m1>{MONTH})(?:\s+(?P<y1>{YEAR}))?(?:{DASH}|\s+(?:till(?:\s+och\s+med)?|t\.o\.m\.?)\s+)"
-     rf"(?P<m2>{MONTH})(?:\s+(?P<y2>{YEAR}))?{_E}", _b_month_range),
+    (
+        rf"{_L}{DEN}(?P<d1>{DAYN})/(?P<m1>1[0-2]|0?[1-9])(?:{DASH}(?P<d2>{DAYN})/(?P<m2>1[0-2]|0?[1-9]))?"
+        rf"(?:[/ ](?P<y>{YEAR}|\d\d))?{_R}(?!\s+av\b)",
+        _b_numeric,
+    ),
+    (
+        rf"{_L}(?P<y1>{YEAR})-(?P<m1>\d\d)-(?P<d1>\d\d)(?:{RANGE}(?P<y2>{YEAR})-(?P<m2>\d\d)-(?P<d2>\d\d))?{_R}",
+        _b_iso,
+    ),
+    (
+        rf"\b(?:{EDGE})?(?P<m1>{MONTH})(?:\s+(?P<y1>{YEAR}))?(?:{DASH}|\s+(?:till(?:\s+och\s+med)?|t\.o\.m\.?)\s+)"
+        rf"(?P<m2>{MONTH})(?:\s+(?P<y2>{YEAR}))?{_E}",
+        _b_month_range,
+    ),
     (rf"\b(?:{EDGE})?(?P<m>{MONTH})(?:\s+månad)?(?:\s+(?P<y>{YEAR}))?{_E}", _b_month),
     (rf"{_L}(?P<y1>{YEAR})(?:\s*[-–]\s*|\s+till\s+)(?P<y2>{YEAR}|\d\d){_R}", _b_year_range),
     (rf"\b(?:läsåret|läsår|verksamhetsåret)\s+(?P<y1>{YEAR})\s*/\s*(?P<y2>{YEAR}|\d\d){_R}", _b_school_year),
     (rf"{_L}(?P<y>{YEAR}){_R}", _b_year),
-    (rf"\b(?:{EDGE})?(?:{SEASON_DEF}|{TERM})\s+(?P<y>{YEAR}){_R}",
-     _b_season_year),
+    (rf"\b(?:{EDGE})?(?:{SEASON_DEF}|{TERM})\s+(?P<y>{YEAR}){_R}", _b_season_year),
     (rf"\b{PREP}?(?:{EDGE})?{SEASON_DEF}{_E}(?!\s+{YEAR})", _b_season_rel),
     (rf"\b{SEASON_GEN}{_E}", _b_season_rel),
     (rf"\b{PREP}?{TERM}{_E}(?!\s+{YEAR})", _b_term_rel),
     (r"\b(?:i|till|inför)\s+(?P<season>höst|vår|sommar|vinter)(?!\w)", _b_i_var),
-    (r"\b(?P<rel>nästa|nästkommande|förra|föregående)\s+(?P<season>höst|vår|sommar|vinter)(?:en)?(?!\w)",
-     _b_season_shift),
-    (rf"\b(?:vecka|veckorna|v\.|v(?=\s*\d))\s*(?P<w1>[1-5]?\d)(?:{DASH}(?P<w2>[1-5]?\d))?(?:,?\s+(?P<y>{YEAR}))?{_R}",
-     _b_week),
-    (r"\b(?:i\s+veckan|under\s+veckan|(?P<rel>denna|nästa|förra|kommande)\s+veck(?:a|an)|den\s+här\s+veckan)(?!\w)",
-     _b_week_rel),
-    (r"\b(?:under\s+månaden|(?P<rel>denna|nästa|förra|kommande)\s+månad(?:en)?|den\s+här\s+månaden)(?!\w)",
-     _b_month_rel),
-    (r"\b(?:(?P<rel>nästa|nästkommande|förra|föregående)\s+år(?:et|s|ets)?|i\s+år(?!\s*\d)|i\s*fjol|"
-     r"(?P<rel2>detta|innevarande)\s+år|det\s+här\s+året|årets|"
-     r"(?:under(?:\s+hela)?|för|inför|hela|under\s+resten\s+av|i\s+(?:början|slutet|mitten)\s+av|"
-     r"(?:början|slutet|mitten|resten)\s+av)\s+året)(?!\w)", _b_year_rel),
-    (r"\b(?:(?P<ord>första|andra|tredje|fjärde|sista|[1-4]:[ae])\s+(?P<word>kvartalet|tertialet|halvåret)|"
-     rf"(?P<word2>kvartal|tertial|halvår)\s+(?P<n>[1-4])|(?P<code>[QqTtH][1-4])){_R}(?:\s+(?P<y>{YEAR}){_R})?",
-     _b_part),
+    (
+        r"\b(?P<rel>nästa|nästkommande|förra|föregående)\s+(?P<season>höst|vår|sommar|vinter)(?:en)?(?!\w)",
+        _b_season_shift,
+    ),
+    (
+        rf"\b(?:vecka|veckorna|v\.|v(?=\s*\d))\s*(?P<w1>[1-5]?\d)(?:{DASH}(?P<w2>[1-5]?\d))?(?:,?\s+(?P<y>{YEAR}))?{_R}",
+        _b_week,
+    ),
+    (
+        r"\b(?:i\s+veckan|under\s+veckan|(?P<rel>denna|nästa|förra|kommande)\s+veck(?:a|an)|den\s+här\s+veckan)(?!\w)",
+        _b_week_rel,
+    ),
+    (
+        r"\b(?:under\s+månaden|(?P<rel>denna|nästa|förra|kommande)\s+månad(?:en)?|den\s+här\s+månaden)(?!\w)",
+        _b_month_rel,
+    ),
+    (
+        r"\b(?:(?P<rel>nästa|nästkommande|förra|föregående)\s+år(?:et|s|ets)?|i\s+år(?!\s*\d)|i\s*fjol|"
+        r"(?P<rel2>detta|innevarande)\s+år|det\s+här\s+året|årets|"
+        r"(?:under(?:\s+hela)?|för|inför|hela|under\s+resten\s+av|i\s+(?:början|slutet|mitten)\s+av|"
+        r"(?:början|slutet|mitten|resten)\s+av)\s+året)(?!\w)",
+        _b_year_rel,
+    ),
+    (
+        r"\b(?:(?P<ord>första|andra|tredje|fjärde|sista|[1-4]:[ae])\s+(?P<word>kvartalet|tertialet|halvåret)|"
+        rf"(?P<word2>kvartal|tertial|halvår)\s+(?P<n>[1-4])|(?P<code>[QqTtH][1-4])){_R}(?:\s+(?P<y>{YEAR}){_R})?",
+        _b_part,
+    ),
     (rf"\b{PREP}?{HOLIDAY}(?:\s+(?P<y>{YEAR}))?{_E}", _b_holiday),
     (r"\b(?:i\s+)(?P<hol>påskas|julas)(?!\w)", _b_holiday_past),
 ]

@@ -211,8 +211,9 @@ class GazetteerMatcher:
             if hit.entry.type == "LOC":
                 places.setdefault(hit.start, []).append(hit)
         found = [self._from_hit(doc, hit) for hit in hits]
-        found += list(_rule_candidates(doc, places, hits))
+        found += list(_rule_candidates(doc, places, hits, self.gazetteer))
         found += list(_suspended_compounds(doc, places, self.gazetteer))
+        found += list(_located(doc, found, places))
         found = _maximal(found)
         found += list(_abbreviations(doc, found))
         return _maximal(found)
@@ -231,7 +232,9 @@ def _place_ends(places: dict[int, list[Hit]], i: int) -> list[Hit]:
     return places.get(i, [])
 
 
-def _rule_candidates(doc: Doc, places: dict[int, list[Hit]], hits: list[Hit]) -> Iterator[Candidate]:
+def _rule_candidates(
+    doc: Doc, places: dict[int, list[Hit]], hits: list[Hit], gaz: Gazetteer
+) -> Iterator[Candidate]:
     n = len(doc)
     for i, tok in enumerate(doc):
         low = tok.lower_
@@ -263,12 +266,20 @@ def _rule_candidates(doc: Doc, places: dict[int, list[Hit]], hits: list[Hit]) ->
             end = _line_end(doc, i)
             if end is not None:
                 yield Candidate(i, end, "ORG", doc[i:end].text, None)
-        # Agency + `i <Place>`: Riksarkivet i Härnösand (as Länsstyrelsen i Norrbotten).
-        if low == "i" and i > 0 and i + 1 < n:
-            for org in (h for h in hits if h.end == i and h.entry.type == "ORG" and not h.genitive):
-                for hit in _place_ends(places, i + 1):
-                    yield Candidate(org.start, hit.end, "ORG", _norm(doc, org.start, hit.end), org.entry.id)
     yield from _institutions(doc, places)
+    yield from _name_rules(doc, places, gaz)
+
+
+def _located(doc: Doc, found: list[Candidate], places: dict[int, list[Hit]]) -> Iterator[Candidate]:
+    """Organisation + `i <Place>` is one name (Riksarkivet i Härnösand, like Länsstyrelsen i Norrbotten)."""
+    for org in found:
+        if org.label != "ORG" or org.end + 1 >= len(doc) or doc[org.end].text != "i":
+            continue
+        if doc[org.end - 1].lower_ != strip_genitive(doc[org.end - 1].lower_):
+            continue  # `Tillväxtverkets i Luleå` is not a name form
+        for hit in _place_ends(places, org.end + 1):
+            end = hit.end + 1 if hit.end < len(doc) and doc[hit.end].lower_ == "län" else hit.end
+            yield Candidate(org.start, end, "ORG", _norm(doc, org.start, end), org.id)
 
 
 def _line_end(doc: Doc, start: int) -> int | None:
@@ -281,31 +292,113 @@ def _line_end(doc: Doc, start: int) -> int | None:
     return end if end - start <= HEADING_MAX_TOKENS else None
 
 
+def _head_stem(tok: Token) -> str:
+    """Lower-case head noun without genitive or definite ending (`Kammarorkesterns` -> `kammarorkester`)."""
+    low = tok.lower_
+    if low.endswith(("ens", "ets", "ans", "ns")) or low.endswith("s") and not low.endswith(("hus", "ss")):
+        low = low[:-1]
+    for ending in ("en", "et", "n"):
+        if low.endswith(ending) and len(low) > len(ending) + 3:
+            return low[: -len(ending)]
+    return low
+
+
+def _has_head(tok: Token, heads: tuple[str, ...]) -> bool:
+    low = tok.lower_
+    return low.endswith(heads) or strip_genitive(low).endswith(heads) or _head_stem(tok).endswith(heads)
+
+
 def _institutions(doc: Doc, places: dict[int, list[Hit]]) -> Iterator[Candidate]:
-    """`<Place>(s) [läns] [adjective-ska] <head>` and `<Capitalised> <Capitalised head>`."""
+    """`<Place>(s) [läns] [adjective-ska] <head>`, `<Capitalised> [<Capitalised>] <Capitalised head>`."""
     n = len(doc)
     for start in range(n):
-        firsts = [h.end for h in _place_ends(places, start)]
+        firsts = [(h.end, True) for h in _place_ends(places, start)]
         if _is_capitalised_word(doc[start]):
-            firsts.append(start + 1)
-        for j in sorted(set(firsts)):
-            known = j != start + 1 or any(h.end == j for h in _place_ends(places, start))
+            firsts.append((start + 1, False))
+        for first_end, known in sorted(set(firsts)):
+            j = first_end
             if j < n and doc[j].lower_ == "läns":
                 j += 1
             if j < n and doc[j].is_lower and doc[j].lower_.endswith("ska") and known:
                 j += 1
-            if j >= n or not doc[j].is_alpha:
-                continue
-            head = doc[j]
-            stem = strip_genitive(head.lower_) if head.lower_.endswith("s") else head.lower_
-            capital_head = _is_capitalised_word(head)
-            if stem.endswith(LOC_HEADS) and known:
-                yield Candidate(start, j + 1, "LOC", doc[start : j + 1].text, None)
-            elif stem.endswith(ORG_HEADS) and (known or capital_head):
-                label = "LOC" if start > 0 and doc[start - 1].lower_ == "på" and not capital_head else "ORG"
-                yield Candidate(start, j + 1, label, _norm(doc, start, j + 1), None)
-            elif head.text in ORG_PLURAL_HEADS and known:
-                yield Candidate(start, j + 1, "ORG", doc[start : j + 1].text, None)
+            for extra in range(3):
+                if j + extra >= n or not doc[j + extra].is_alpha:
+                    break
+                head = doc[j + extra]
+                capital_head = _is_capitalised_word(head)
+                if extra and not (capital_head or head.is_upper):
+                    break
+                end = j + extra + 1
+                locative = start > 0 and doc[start - 1].lower_ in LOCATIVE
+                if not extra and known and _has_head(head, LOC_HEADS):
+                    yield Candidate(start, end, "LOC", doc[start:end].text, None)
+                elif (_has_head(head, ORG_HEADS) and (known and not extra or capital_head)
+                      or head.text in ORG_PLURAL_HEADS and known and not extra):
+                    label = "LOC" if locative and not capital_head else "ORG"
+                    yield Candidate(start, end, label, _norm(doc, start, end), None)
+                if not (capital_head or head.is_upper):
+                    break
+
+
+def _name_rules(doc: Doc, places: dict[int, list[Hit]], gaz: Gazetteer) -> Iterator[Candidate]:
+    """Name shapes that need no list: ministries, regional institutions, sites, English names."""
+    n = len(doc)
+    for i, tok in enumerate(doc):
+        low = tok.lower_
+        if not tok.is_alpha:
+            continue
+        # Ministries, with a suspended first part: `Arbets- och näringsministeriet`.
+        if _has_head(tok, MINISTRY_SUFFIXES) and len(low) > 14:
+            start = i - 2 if i >= 2 and doc[i - 1].lower_ == "och" and doc[i - 2].text.endswith("-") else i
+            yield Candidate(start, i + 1, "ORG", _norm(doc, start, i + 1), None)
+        # `Norrbottensmusiken`: a county or landskap in genitive + an institution.
+        if _is_capitalised_word(tok) and low.endswith(REGIONAL_INSTITUTIONS + tuple(
+                r + "s" for r in REGIONAL_INSTITUTIONS)):
+            rest = next(r for r in REGIONAL_INSTITUTIONS if low.endswith((r, r + "s")))
+            prefix = tok.text[: low.rindex(rest)]
+            place = _lookup(gaz, prefix[:-1]) if prefix.endswith("s") and len(prefix) > 3 else None
+            if place is not None and place.id.startswith(("lan:", "landskap:")):
+                yield Candidate(i, i + 1, "ORG", _norm(doc, i, i + 1), None)
+        # `Friluftsmuseet Hägnan`, `Arkivcentrum Norrbotten`: institution compound + capitalised name.
+        if (_is_capitalised_word(tok) and low.endswith(INSTITUTION_PREFIX_HEADS) and i + 1 < n
+                and _is_capitalised_word(doc[i + 1]) and len(low) > 8):
+            label = "LOC" if i > 0 and doc[i - 1].lower_ in LOCATIVE else "ORG"
+            yield Candidate(i, i + 2, label, doc[i : i + 2].text, None)
+        # Named sites written as one compound, capitalised in mid-sentence.
+        if (_is_capitalised_word(tok) and low.endswith(SITE_SUFFIXES) and not sentence_initial(doc, i)
+                and len(low) > max(len(x) for x in SITE_SUFFIXES if low.endswith(x)) + 3):
+            yield Candidate(i, i + 1, "LOC", tok.text, None)
+        # `<Place> NEO`: a place name followed by an acronym is an ensemble's or a company's name.
+        for hit in _place_ends(places, i):
+            if hit.end < n and not hit.genitive and doc[hit.end].text.replace(":s", "").isupper() \
+                    and len(doc[hit.end].text) >= 2 and doc[hit.end].is_alpha is False or (
+                    hit.end < n and doc[hit.end].is_upper and doc[hit.end].is_alpha and len(doc[hit.end]) >= 2):
+                yield Candidate(i, hit.end + 1, "ORG", _norm(doc, i, hit.end + 1), None)
+        # `Körcentrum Nord`: a capitalised word + a compass name that is not a place of its own.
+        if _is_capitalised_word(tok) and i + 1 < n and doc[i + 1].text in ORG_DIRECTIONS and i not in places:
+            yield Candidate(i, i + 2, "ORG", doc[i : i + 2].text, None)
+        # `Invest in Norrbotten`: English `in` before a place inside a capitalised name.
+        if _is_capitalised_word(tok) and i + 2 < n and doc[i + 1].text == "in":
+            for hit in _place_ends(places, i + 2):
+                yield Candidate(i, hit.end, "ORG", doc[i : hit.end].text, None)
+        # `Kungliga musikaliska akademiens`: Kungliga + lower-case words + a definite noun.
+        if tok.text in {"Kungliga", "Kungl."} and i + 1 < n:
+            j = i + 1
+            while j < n and doc[j].is_lower and doc[j].is_alpha and j - i <= 3:
+                if doc[j].lower_.endswith(("en", "et", "ens", "ets", "an", "ans")):
+                    yield Candidate(i, j + 1, "ORG", _norm(doc, i, j + 1), None)
+                    break
+                j += 1
+        # English names: capitalised words ending in University, Board ...
+        if tok.text in ENGLISH_ORG_HEADS and i > 0:
+            start = i
+            while start > 0 and (_is_capitalised_word(doc[start - 1]) or doc[start - 1].is_upper) \
+                    and not sentence_initial(doc, start - 1) and i - start < 5:
+                start -= 1
+            if start == i and i > 0 and _is_capitalised_word(doc[i - 1]):
+                start = i - 1
+            if start < i:
+                yield Candidate(start, i + 1, "ORG", doc[start : i + 1].text, None)
 
 
 def _suspended_compounds(doc: Doc, places: dict[int, list[Hit]], gaz: Gazetteer) -> Iterator[Candidate]:

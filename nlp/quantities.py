@@ -53,7 +53,8 @@ _ROUND = re.compile(
 _CURRENCY = {"kr": "SEK", "kronor": "SEK", "krona": "SEK", "sek": "SEK", ":-": "SEK", "euro": "EUR",
              "eur": "EUR", "€": "EUR", "usd": "USD", "dollar": "USD", "$": "USD"}  # fmt: skip
 _SCALED = {"tkr": (10**3, "SEK"), "tsek": (10**3, "SEK"), "mnkr": (10**6, "SEK"), "mkr": (10**6, "SEK"),
-           "msek": (10**6, "SEK"), "mdkr": (10**9, "SEK"), "mdr kr": (10**9, "SEK"), "meur": (10**6, "EUR")}  # fmt: skip
+           "msek": (10**6, "SEK"), "mdkr": (10**9, "SEK"), "mdr kr": (10**9, "SEK"),
+           "meur": (10**6, "EUR")}  # fmt: skip
 _MONEY = re.compile(
     rf"(?:{_L}(?P<pre>€|\$|EUR|SEK|USD)\s?(?P<pnum>{DIGITS})(?:\s+(?P<pmult>miljoner|miljon|miljarder|miljard))?{_R}"
     rf"|{_L}(?P<num>{DIGITS}|{NUMBER_WORD})\s*(?:(?P<mult>tusen|miljoner|miljon|milj\.|mn|miljarder|miljard|md)\s+)?"
@@ -127,7 +128,8 @@ def find_money(text: str) -> list[Mention]:
     return out
 
 
-_NEXT_WORD = re.compile(r"\s+([^\s]+)")
+# At most one line break: a blank line ends the paragraph, and the noun phrase with it.
+_NEXT_WORD = re.compile(r"(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)([^\s]+)")
 _TRAILING = re.compile(r"[.,;:!?)\]”\"'»]+$")
 
 

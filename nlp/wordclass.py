@@ -17,22 +17,49 @@ from functools import cache
 from importlib.resources import files
 
 # Closed-class words that can follow a numeral but never head a counted noun phrase.
-FUNCTION_WORDS = frozenset(
-    ["av", "an", "att", "bakom", "bland", "de", "dem", "den", "denna", "dessa", "det", "detta", "där", "då", "efter", "eller", "ej", "emellan", "en", "ett", "for", "från", "för", "före", "genom", "hos", "i", "ifrån", "igen", "ihop", "in", "inför", "inom", "innan", "jag", "kring", "med", "mellan", "mot", "ned", "ner", "nu", "när", "och", "om", "omkring", "oss", "per", "på", "samt", "sedan", "som", "så", "till", "tills", "trots", "ty", "under", "upp", "ur", "utan", "ut", "utanför", "utom", "vad", "var", "vi", "via", "vid", "vilka", "vilken", "vilket", "åt", "än", "ändå", "är", "över", "också", "även", "inte", "bara", "redan", "ännu", "sig", "sin", "sina", "sitt", "han", "hon", "hen", "ni", "man", "dess", "deras", "vår", "våra", "vårt", "er", "era", "ha", "har", "hade", "haft", "blir", "blev", "bli", "kan", "kunde", "ska", "skall", "skulle", "vill", "ville", "får", "fick", "måste", "kommer", "kom", "går", "gick", "gör", "gjorde", "göra", "finns", "fanns", "st", "etc", "dvs", "bl.a"]
-)
+# fmt: off
+FUNCTION_WORDS = frozenset([
+    "av", "an", "att", "bakom", "bland", "de", "dem", "den", "denna", "dessa", "det", "detta", "där",
+    "då", "efter", "eller", "ej", "emellan", "en", "ett", "for", "från", "för", "före", "genom", "hos",
+    "i", "ifrån", "igen", "ihop", "in", "inför", "inom", "innan", "jag", "kring", "med", "mellan", "mot",
+    "ned", "ner", "nu", "när", "och", "om", "omkring", "oss", "per", "på", "samt", "sedan", "som", "så",
+    "till", "tills", "trots", "ty", "under", "upp", "ur", "utan", "ut", "utanför", "utom", "vad", "var",
+    "vi", "via", "vid", "vilka", "vilken", "vilket", "åt", "än", "ändå", "är", "över", "också", "även",
+    "inte", "bara", "redan", "ännu", "sig", "sin", "sina", "sitt", "han", "hon", "hen", "ni", "man",
+    "dess", "deras", "vår", "våra", "vårt", "er", "era", "ha", "har", "hade", "haft", "blir", "blev",
+    "bli", "kan", "kunde", "ska", "skall", "skulle", "vill", "ville", "får", "fick", "måste", "kommer",
+    "kom", "går", "gick", "gör", "gjorde", "göra", "finns", "fanns", "st", "etc", "dvs", "bl.a",
+])
+# fmt: on
 
 # Counted "units" that make a numeral a duration, frequency, share or amount instead of a COUNT.
-NON_COUNT_UNITS = frozenset(
-    ["sekund", "sekunder", "sekunden", "minut", "minuter", "minuten", "min", "timme", "timmar", "timmen", "h", "dag", "dagar", "dagen", "dygn", "vecka", "veckor", "veckan", "månad", "månader", "månaden", "år", "åren", "året", "års", "gång", "gånger", "ggr", "procent", "procentenheter", "kr", "kronor", "krona", "tkr", "mkr", "mnkr", "mdkr", "sek", "msek", "euro", "eur", "miljon", "miljoner", "miljard", "miljarder", "tusen", "tal", "talet", "talets"]
-)
+# fmt: off
+NON_COUNT_UNITS = frozenset([
+    "sekund", "sekunder", "sekunden", "minut", "minuter", "minuten", "min", "timme", "timmar", "timmen",
+    "h", "dag", "dagar", "dagen", "dygn", "vecka", "veckor", "veckan", "månad", "månader", "månaden",
+    "år", "åren", "året", "års", "gång", "gånger", "ggr", "procent", "procentenheter", "kr", "kronor",
+    "krona", "tkr", "mkr", "mnkr", "mdkr", "sek", "msek", "euro", "eur", "miljon", "miljoner", "miljard",
+    "miljarder", "tusen", "tal", "talet", "talets",
+])
+# fmt: on
 
 # Quantifiers and number-like words that are never the counted noun.
-QUANTIFIER_WORDS = frozenset(
-    ["fler", "flera", "många", "några", "samtliga", "alla", "båda", "bägge", "övriga", "andra", "enstaka", "hundratals", "tusentals"]
-)
+# fmt: off
+QUANTIFIER_WORDS = frozenset([
+    "fler", "flera", "många", "några", "samtliga", "alla", "båda", "bägge", "övriga", "andra", "enstaka",
+    "hundratals", "tusentals",
+])
+# fmt: on
 
-_VERB_SUFFIXES = ("r", "er", "de", "te", "ade", "da", "ta", "d", "t", "at", "s", "es", "ades", "des", "tes", "ats")
-_ADJ_IRREGULAR = frozenset(["gamla", "små", "andra", "enda", "bästa", "största", "minsta", "flesta", "egna", "nästa", "sista"])
+# Endings that turn the stem of a verb in -a into a finite form or participle (`bok-ade`, `sök-es`).
+_VERB_SUFFIXES = (
+    "r", "er", "de", "te", "ade", "da", "ta", "d", "t", "at", "s", "es", "ades", "des", "tes", "ats",
+)  # fmt: skip
+# fmt: off
+_ADJ_IRREGULAR = frozenset([
+    "gamla", "små", "andra", "enda", "bästa", "största", "minsta", "flesta", "egna", "nästa", "sista",
+])
+# fmt: on
 _ADJ_SUFFIX_UNKNOWN = re.compile(r"(?:iga|liga|iska|ska|ade|ande|ende|aste)$")
 
 
@@ -78,7 +105,8 @@ def is_adjective_form(word: str) -> bool:
     if lem is None or lem == w:
         return lem is None and bool(_ADJ_SUFFIX_UNKNOWN.search(w))
     # Weak/plural forms (-a, -e, with a doubled final consonant) and comparison forms.
-    return w in (lem + "a", lem + "e", lem + lem[-1] + "a", lem + "are", lem + "ast", lem + "aste", lem + "ste")
+    forms = ("a", "e", lem[-1] + "a", "are", "ast", "aste", "ste")
+    return any(w == lem + f for f in forms)
 
 
 def is_modifier(word: str) -> bool:
@@ -91,7 +119,12 @@ _WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
 
 
 # Adjectives and participles that Swedish uses as nouns for groups of people (`20 anställda`).
-NOMINALISED = frozenset("anställda anhöriga sjuka unga vuxna äldre nyanlända inskrivna anmälda frivilliga".split())
+# fmt: off
+NOMINALISED = frozenset([
+    "anställda", "anhöriga", "sjuka", "unga", "vuxna", "äldre", "nyanlända", "inskrivna", "anmälda",
+    "frivilliga",
+])
+# fmt: on
 
 
 def could_be_noun(word: str) -> bool:

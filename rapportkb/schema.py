@@ -10,15 +10,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ingest.errors import ERROR_CODES
 from rapportkb.store import DOCUMENTS, SECTIONS, read_records
 
 ENTITY_TYPES = frozenset({"ORG", "LOC", "PER", "DATE", "COUNT", "MONEY", "EVENT"})
 NAME_TYPES = frozenset({"ORG", "LOC", "PER", "EVENT"})
 GRANULARITIES = frozenset({"day", "week", "month", "season", "quarter", "year"})
 QUALIFIERS = frozenset({None, "approx", "min", "max"})
-ERROR_CODES = frozenset(
-    {"encrypted", "corrupt", "no_text_layer", "too_large", "timeout", "unsupported", "not_swedish"}
-)
 BLOCK_KINDS = frozenset({"paragraph", "bullet", "table"})
 SOURCES = frozenset({"model", "gazetteer", "rule"})
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")

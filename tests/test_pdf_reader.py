@@ -238,7 +238,7 @@ def _error(path: Path) -> IngestError:
 def test_empty_file(tmp_path: Path) -> None:
     path = tmp_path / "tom.pdf"
     path.write_bytes(b"")
-    assert _error(path).code == "empty"
+    assert _error(path).code == "corrupt"
 
 
 def test_truncated_file_is_corrupt(tmp_path: Path, swedish_pdf: Path) -> None:

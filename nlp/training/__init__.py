@@ -1,0 +1,1 @@
+"""Training the Swedish NER model shipped in models/ner from the public corpora in ../shared/corpora."""
