@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.mention import Mention, add_candidate
-from nlp.wordclass import NON_COUNT_UNITS, could_be_noun
+from nlp.wordclass import NON_COUNT_UNITS, could_be_noun, counted_noun, following_words
 
 Period = tuple[date, date, str]
 
@@ -284,12 +284,15 @@ _YEAR_PREP = re.compile(
 def _b_year(m: re.Match) -> _Match | None:
     y = int(m.group("y"))
     before = m.string[max(0, m.start() - 30) : m.start()]
-    after = re.match(r"\s+([^\W\d_]+(?:-[^\W\d_]+)*)", m.string[m.end() :])
-    if not _YEAR_PREP.search(before) and after:
-        word = after.group(1)
-        # `2023 deltagare`, `2000 kr`: a number that counts or prices something is not a year.
-        if word != "års" and (could_be_noun(word) or word.lower() in NON_COUNT_UNITS):
-            return None
+    nxt = following_words(m.string, m.end(), 1)
+    # `2023 deltagare`, `2000 kr`: a number that counts or prices something is not a year.
+    counts = (
+        nxt
+        and nxt[0][0] != "års"
+        and (nxt[0][0].lower() in NON_COUNT_UNITS or counted_noun(m.string, m.end()))
+    )
+    if counts and not _YEAR_PREP.search(before):
+        return None
     return _fixed(m, _year(y), y)
 
 

@@ -1,27 +1,50 @@
-"""Decide every hyphen at a line end: join the word, keep a real hyphen, or keep a suspended compound.
+"""Decide every hyphen at a line end: join the word, keep a real hyphen, a suspended compound, or a dash.
 
-Evidence, strongest first: the kind of characters on each side (digits, acronyms, single
-letters), the coordinating word after a suspended compound (`Norr- och Västerbotten`), the
-document's own vocabulary (does the joined or the hyphenated form occur elsewhere), and Swedish
-word frequencies. Issue 4 adds a learned classifier where these disagree; the interface
-(`decide`, `HyphenBreak`) stays.
+A wrong join (`Norroch`, `SFIgrupper`) or a wrong keep (`bostads- byggande`) silently corrupts
+search and entity recognition, so each decision is made from evidence and explained:
+
+1. Certain rules: a soft hyphen (U+00AD) is always a break; a non-breaking hyphen (U+2011) never
+   is; a coordinator after the hyphen (`Norr- och`) makes a suspended compound; digits
+   (`2023-2026`, `30-tal`), acronyms (`SFI-grupper`), single letters (`e-tjänster`) and a capital
+   after the hyphen (`Sverige-Finland`) are real hyphens.
+2. Evidence votes for the rest: the document's own vocabulary (the joined or the hyphenated form
+   elsewhere in the report), Swedish and English word frequencies (wordfreq: `Gällivare`,
+   `workshops`), and whether the break is a legal Swedish hyphenation point (pyphen sv_SE).
+3. Where that evidence is unsure or disagrees (an unknown compound, `resurstea- men`, the dash
+   written without a space in `län- ett samarbete`), a small logistic regression trained on
+   LibreOffice-rendered Swedish text decides (models/hyphen/, scripts/train_hyphen.py).
+
+Decisions: `join` (remove the hyphen), `keep` (a real hyphen, no space), `suspended` (keep the
+hyphen and the space: `barn- och ungdomspersonal`) and `dash` (a dash written without a space
+before it: `län- ett`; the text is kept as it is, hyphen and space).
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
+import pyphen
 from wordfreq import zipf_frequency
 
-JOIN, KEEP, SUSPENDED = "join", "keep", "suspended"
+JOIN, KEEP, SUSPENDED, DASH = "join", "keep", "suspended", "dash"
+DECISIONS = (JOIN, KEEP, SUSPENDED, DASH)
 HYPHENS = "-\u2010\u2011"
 SOFT_HYPHEN = "\u00ad"
+NON_BREAKING_HYPHEN = "\u2011"
 #: Words that coordinate the second part of a suspended compound. Not `men`: a line-end `-` before
 #: `men` is almost always an ordinary break (`förvaringsutrym- men`).
-COORDINATORS = frozenset({"och", "eller", "samt", "respektive", "resp.", "resp", "liksom", "till", "&"})
+COORDINATORS = frozenset({"och", "eller", "samt", "respektive", "resp.", "resp", "liksom", "&"})
+#: Words that open a clause after a dash written without a space (`län- ett samarbete`, `havet- om`).
+DASH_OPENERS = frozenset({"ett", "en", "om", "som", "för", "med", "att", "i", "på", "det", "den", "där", "när",
+                          "från", "men", "vilket", "dvs", "t.ex"})
+KNOWN_WORD = 3.0  # zipf >= 3: about once per million words, a real word rather than a fragment
+MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "hyphen" / "model.json"
 _WORD = re.compile(r"[\w\u00ad]+(?:[-\u2010\u2011][\w\u00ad]+)*[-\u2010\u2011\u00ad]?$")
 _NEXT = re.compile(r"^[\w&]+\.?")
 
@@ -37,9 +60,190 @@ class HyphenBreak:
     page: int
 
 
+@lru_cache(maxsize=131072)
+def _zipf(word: str, lang: str = "sv") -> float:
+    return zipf_frequency(word.lower(), lang) if word else 0.0
+
+
+@lru_cache(maxsize=1)
+def _hyphenator() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="sv_SE")
+
+
 @lru_cache(maxsize=65536)
-def _zipf(word: str) -> float:
-    return zipf_frequency(word.lower(), "sv")
+def _legal_point(head: str, right: str) -> bool:
+    """Is the break between `head` and `right` a hyphenation point the Swedish patterns allow?"""
+    return len(head) in _hyphenator().positions((head + right).lower())
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What is known about one line-end hyphen; `features` feeds the classifier."""
+
+    stem: str  # left without its hyphen (`Tornedals-Fin`)
+    head: str  # the part after the stem's last hyphen (`Fin`): what the break splits
+    right: str  # first word of the next line, trailing full stop removed
+    zipf_joined: float
+    zipf_stem: float
+    zipf_right: float
+    zipf_joined_en: float
+    legal: bool
+    vocab_joined: int
+    vocab_hyphenated: int
+    vocab_stem: int
+    vocab_right: int
+
+    @classmethod
+    def of(cls, stem: str, right: str, vocabulary: Counter[str]) -> Evidence:
+        head = re.split(r"[-\u2010\u2011]", stem)[-1]
+        joined = head + right
+        return cls(
+            stem=stem, head=head, right=right,
+            zipf_joined=_zipf(joined), zipf_stem=_zipf(head), zipf_right=_zipf(right),
+            zipf_joined_en=_zipf(joined, "en"), legal=_legal_point(head, right),
+            vocab_joined=vocabulary[(stem + right).lower()], vocab_hyphenated=vocabulary[f"{stem}-{right}".lower()],
+            vocab_stem=vocabulary[stem.lower()], vocab_right=vocabulary[right.lower()],
+        )
+
+    def features(self) -> dict[str, float]:
+        return {
+            "zipf_joined": self.zipf_joined,
+            "joined_unknown": float(self.zipf_joined == 0),
+            "zipf_stem": self.zipf_stem,
+            "zipf_right": self.zipf_right,
+            "stem_known": float(self.zipf_stem >= KNOWN_WORD),
+            "right_known": float(self.zipf_right >= KNOWN_WORD),
+            "zipf_joined_en": self.zipf_joined_en,
+            "legal": float(self.legal),
+            "vocab_joined": math.log1p(self.vocab_joined),
+            "vocab_hyphenated": math.log1p(self.vocab_hyphenated),
+            "vocab_stem": math.log1p(self.vocab_stem),
+            "vocab_right": math.log1p(self.vocab_right),
+            "stem_capital": float(self.head[:1].isupper()),
+            "dash_opener": float(self.right.lower() in DASH_OPENERS),
+            "right_men": float(self.right.lower() == "men"),
+            "head_len": min(len(self.head), 20) / 10,
+            "right_len": min(len(self.right), 20) / 10,
+            "short_right": float(len(self.right) <= 3),
+            "linking_s": float(self.head.endswith("s")),
+            "known_parts_unknown_whole": float(
+                self.zipf_stem >= KNOWN_WORD and self.zipf_right >= KNOWN_WORD and self.zipf_joined == 0
+            ),
+        }
+
+    def summary(self) -> str:
+        return (
+            f"zipf sv {self.head + self.right}={self.zipf_joined:.1f}, {self.head}={self.zipf_stem:.1f}, "
+            f"{self.right}={self.zipf_right:.1f}; en {self.zipf_joined_en:.1f}; "
+            f"{'legal' if self.legal else 'no'} hyphenation point; in document: joined "
+            f"{self.vocab_joined}x, hyphenated {self.vocab_hyphenated}x"
+        )
+
+
+@dataclass(frozen=True)
+class HyphenModel:
+    """Logistic regression stored as JSON coefficients: loads in milliseconds and runs no pickled code."""
+
+    classes: tuple[str, ...]
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[tuple[float, ...], ...]
+    intercept: tuple[float, ...]
+
+    @classmethod
+    def load(cls, path: Path) -> HyphenModel:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            tuple(data["classes"]), tuple(data["features"]), tuple(data["mean"]), tuple(data["scale"]),
+            tuple(tuple(row) for row in data["coef"]), tuple(data["intercept"]),
+        )
+
+    def probabilities(self, features: dict[str, float]) -> dict[str, float]:
+        x = [(features[name] - m) / s for name, m, s in zip(self.features, self.mean, self.scale, strict=True)]
+        scores = [b + sum(w * v for w, v in zip(row, x, strict=True)) for row, b in zip(self.coef, self.intercept,
+                                                                                          strict=True)]
+        if len(self.classes) == 2:  # sklearn's binary form: one row, the score of classes[1]
+            p = 1 / (1 + math.exp(-scores[0]))
+            return {self.classes[0]: 1 - p, self.classes[1]: p}
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return {name: e / total for name, e in zip(self.classes, exps, strict=True)}
+
+
+@lru_cache(maxsize=4)
+def load_model(path: Path = MODEL_PATH) -> HyphenModel | None:
+    """The trained classifier, loaded once; None when it has not been trained (rules then decide alone)."""
+    return HyphenModel.load(path) if path.exists() else None
+
+
+def _certain(stem: str, right: str, left: str) -> tuple[str, str] | None:
+    """Decisions that need no weighing of evidence, or None."""
+    head = re.split(r"[-\u2010\u2011]", stem)[-1]
+    bare = right.rstrip(".")
+    if bare.lower() in COORDINATORS or right.lower() in COORDINATORS:
+        if _zipf(head + bare) < KNOWN_WORD:
+            return SUSPENDED, f"coordinator {right!r} follows"
+    if left.endswith(NON_BREAKING_HYPHEN):
+        return KEEP, "non-breaking hyphen (U+2011) is never a hyphenation"
+    if head[-1:].isdigit() or right[:1].isdigit():
+        return KEEP, "digit next to the hyphen"
+    if head.isupper() and right.isupper():
+        return None  # all-capital text (`TILLSAM-MANS`): weigh the lower-cased word
+    if len(head) >= 2 and head.isupper() and not right.isupper():
+        return KEEP, f"acronym {head!r}"
+    if len(head) >= 2 and sum(c.isupper() for c in head) >= 2 and not head[1:].islower():
+        return KEEP, f"mixed-case abbreviation {head!r}"
+    if len(head) == 1:
+        return KEEP, f"single letter {head!r}"
+    if right[:1].isupper():
+        return KEEP, "capital after the hyphen"
+    return None
+
+
+def _votes(evidence: Evidence) -> tuple[str, str] | None:
+    """A decision when the evidence agrees, None when it is unsure or disagrees."""
+    e = evidence
+    in_doc_joined = e.vocab_joined > e.vocab_hyphenated
+    in_doc_hyphenated = e.vocab_hyphenated > e.vocab_joined
+    known = e.zipf_joined >= KNOWN_WORD
+    english = e.zipf_joined_en >= 3.5 and e.zipf_joined_en > e.zipf_joined
+    dash_like = e.right.lower() in DASH_OPENERS and e.zipf_stem >= KNOWN_WORD and not known
+    if in_doc_hyphenated and not known:
+        return KEEP, "hyphenated form occurs in the document"
+    if dash_like:
+        return None
+    if in_doc_joined:
+        return JOIN, "joined form occurs in the document"
+    if known:
+        return JOIN, "joined form is a known Swedish word"
+    if english:
+        return JOIN, "joined form is a known English word"
+    if e.legal and e.zipf_stem < KNOWN_WORD and e.right.lower() not in DASH_OPENERS:
+        return JOIN, "legal hyphenation point inside an unknown word"
+    return None
+
+
+def rule_stage(left: str, right: str, vocabulary: Counter[str] | None = None) -> tuple[str, str] | Evidence:
+    """The rules' (decision, reason), or the Evidence to hand to the classifier when the rules are unsure."""
+    stem = left.rstrip(HYPHENS + SOFT_HYPHEN).replace(SOFT_HYPHEN, "")
+    if left.endswith(SOFT_HYPHEN):
+        return JOIN, "soft hyphen (U+00AD)"
+    if not stem or not right:
+        return KEEP, "nothing to join"
+    certain = _certain(stem, right, left)
+    if certain:
+        return certain
+    vocabulary = vocabulary if vocabulary is not None else Counter()
+    bare = right.rstrip(".")
+    if stem.isupper() and bare.isupper():
+        stem, bare = stem.lower(), bare.lower()
+    evidence = Evidence.of(stem, bare, vocabulary)
+    voted = _votes(evidence)
+    if voted:
+        return voted[0], f"{voted[1]} ({evidence.summary()})"
+    return evidence
 
 
 def decide(left: str, right: str, vocabulary: Counter[str] | None = None) -> tuple[str, str]:
@@ -47,36 +251,22 @@ def decide(left: str, right: str, vocabulary: Counter[str] | None = None) -> tup
 
     `left` is the last word of the line including its hyphen; `right` the first word of the next.
     """
-    stem = left.rstrip(HYPHENS + SOFT_HYPHEN)
-    if left.endswith(SOFT_HYPHEN):
-        return JOIN, "soft hyphen"
-    if not stem or not right:
-        return KEEP, "nothing to join"
-    head = stem.split("-")[-1]
-    vocabulary = vocabulary or Counter()
-    if right.lower().rstrip(".") in COORDINATORS and _zipf(stem + right) < 3:
-        return SUSPENDED, f"coordinator {right!r} follows"
-    if stem[-1].isdigit() or right[0].isdigit():
-        return KEEP, "digit next to the hyphen"
-    if len(head) >= 2 and head.isupper() and not right.isupper():
-        return KEEP, f"acronym {head!r}"
-    if len(head) == 1:
-        return KEEP, f"single letter {head!r}"
-    if right[0].isupper() and not (head.isupper() and right.isupper()):
-        return KEEP, "capital after the hyphen"
-    joined, hyphenated = stem + right, f"{stem}-{right}"
-    if vocabulary[joined.lower()] > vocabulary[hyphenated.lower()]:
-        return JOIN, "joined form occurs in the document"
-    if vocabulary[hyphenated.lower()] > vocabulary[joined.lower()]:
-        return KEEP, "hyphenated form occurs in the document"
-    return JOIN, "ordinary line-end hyphenation"
+    stage = rule_stage(left, right, vocabulary)
+    if not isinstance(stage, Evidence):
+        return stage
+    model = load_model()
+    if model is None:
+        return JOIN, f"ordinary line-end hyphenation, no classifier ({stage.summary()})"
+    probabilities = model.probabilities(stage.features())
+    decision = max(probabilities, key=probabilities.__getitem__)
+    return decision, f"classifier p({decision})={probabilities[decision]:.2f} ({stage.summary()})"
 
 
 def document_vocabulary(lines: list[str]) -> Counter[str]:
     """Lower-cased word forms, hyphenated ones included, for the vocabulary evidence in `decide`."""
     counts: Counter[str] = Counter()
     for line in lines:
-        counts.update(word.lower() for word in re.findall(r"\w+(?:-\w+)*", line))
+        counts.update(word.lower() for word in re.findall(r"\w+(?:[-\u2010\u2011]\w+)*", line.replace(SOFT_HYPHEN, "")))
     return counts
 
 
@@ -102,15 +292,22 @@ def join_lines(lines: list[tuple[str, int]], vocabulary: Counter[str]) -> tuple[
     for index, (text, page) in enumerate(lines):
         text = text.strip()
         if index + 1 < len(lines) and ends_with_hyphen(text):
-            following = lines[index + 1][0]
-            decision, reason = decide(last_word(text), first_word(following), vocabulary)
-            breaks.append(HyphenBreak(last_word(text), first_word(following), decision, reason, page))
+            left, right = last_word(text), first_word(lines[index + 1][0])
+            decision, reason = decide(left, right, vocabulary)
+            breaks.append(HyphenBreak(left, right, decision, reason, page))
             if decision == JOIN:
                 parts.append(text.rstrip(HYPHENS + SOFT_HYPHEN))
             elif decision == KEEP:
-                parts.append(text.rstrip(SOFT_HYPHEN))
+                parts.append(text)
             else:
-                parts.append(text + " ")
+                parts.append(text[:-1] + "- ")
             continue
         parts.append(text + (" " if index + 1 < len(lines) else ""))
     return "".join(parts).replace(SOFT_HYPHEN, ""), breaks
+
+
+def explain(breaks: list[HyphenBreak]) -> str:
+    """One line per decision, for `rapportkb add --explain-hyphens`: page, the two halves, decision, why."""
+    return "\n".join(
+        f"p. {brk.page}: {brk.left}|{brk.right} -> {brk.decision}: {brk.reason}" for brk in breaks
+    )

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, Token
 from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc, Token
 from wordfreq import zipf_frequency
 
 from nlp import mention
@@ -53,7 +53,8 @@ ORG_DIRECTIONS = {"Nord", "Syd", "Öst", "Väst", "Norr"}
 LOCATIVE = {"på", "vid"}
 # Head nouns that make `<Place>(s) [läns] <head>` the name of an institution.
 ORG_HEADS = ("universitet", "högskola", "museum", "bibliotek", "folkhögskola", "orkester", "symfoniker",
-             "förening", "förbund", "gille", "akademi", "teater", "kör", "filharmoniker", "sinfonietta", "band")
+             "förening", "förbund", "gille", "akademi", "teater", "kör", "filharmoniker", "sinfonietta",
+             "band")
 # Capitalised plural heads that name an association of bodies (Norrbottens Kommuner).
 ORG_PLURAL_HEADS = ("Kommuner", "Regioner")
 # Buildings are places even when named after their owner (Kiruna stadshus).
@@ -62,6 +63,8 @@ LOC_HEADS = ("stadshus", "kulturhus", "konserthus", "rådhus", "kyrka", "flygpla
 UNIT_HEADS = {"Enheten", "Avdelningen", "Sektionen", "Centrum", "Kansliet", "Staben", "Förvaltningen"}
 ACRONYM_SKIP = {"och", "för", "i", "av", "på", "med", "till", "the", "of", "and", "for", "in", "de"}
 HEADING_MAX_TOKENS = 10
+# Words that the organisation rules expect before a place (`Region Västerbotten`).
+PLACE_NAMED_BODIES = {"Region", "Länsstyrelsen", "Landstinget"}
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,9 @@ def _accepts(doc: Doc, start: int, end: int, entry: Entry, genitive: bool) -> bo
         return False
     if entry.match == "title":
         return True
+    if entry.type == "LOC" and len(want) == 1 and start > 0 and doc[start - 1].is_title \
+            and doc[start - 1].text not in PLACE_NAMED_BODIES and not sentence_initial(doc, start - 1):
+        return False  # a surname (`Anna Norberg`) or the tail of a longer name the rules may catch
     if entry.match == "context":
         if sentence_initial(doc, start):
             return False
@@ -259,7 +265,7 @@ def _rule_candidates(
         if suffix and tok.is_alpha:
             if _is_capitalised_word(tok):
                 yield Candidate(i, i + 1, "ORG", _norm(doc, i, i + 1), None)
-            elif tok.is_lower and i > 0 and _is_capitalised_word(doc[i - 1]) and doc[i - 1].lower_.endswith("a"):
+            elif tok.is_lower and i > 0 and _is_capitalised_word(doc[i - 1]) and doc[i - 1].lower_[-1] == "a":
                 yield Candidate(i - 1, i + 1, "ORG", _norm(doc, i - 1, i + 1), None)
         # `Enheten för näringsliv och samhälle` as a whole line (a heading).
         if tok.text in UNIT_HEADS and i + 1 < n and doc[i + 1].lower_ == "för" and sentence_initial(doc, i):
@@ -370,9 +376,7 @@ def _name_rules(doc: Doc, places: dict[int, list[Hit]], gaz: Gazetteer) -> Itera
             yield Candidate(i, i + 1, "LOC", tok.text, None)
         # `<Place> NEO`: a place name followed by an acronym is an ensemble's or a company's name.
         for hit in _place_ends(places, i):
-            if hit.end < n and not hit.genitive and doc[hit.end].text.replace(":s", "").isupper() \
-                    and len(doc[hit.end].text) >= 2 and doc[hit.end].is_alpha is False or (
-                    hit.end < n and doc[hit.end].is_upper and doc[hit.end].is_alpha and len(doc[hit.end]) >= 2):
+            if hit.end < n and not hit.genitive and _acronym(doc[hit.end]):
                 yield Candidate(i, hit.end + 1, "ORG", _norm(doc, i, hit.end + 1), None)
         # `Körcentrum Nord`: a capitalised word + a compass name that is not a place of its own.
         if _is_capitalised_word(tok) and i + 1 < n and doc[i + 1].text in ORG_DIRECTIONS and i not in places:
@@ -455,6 +459,12 @@ def _abbreviations(doc: Doc, found: list[Candidate]) -> Iterator[Candidate]:
             yield Candidate(i, i + 1, "ORG", stem, learned[stem])
 
 
+def _acronym(tok: Token) -> bool:
+    """An all-capital word, possibly with a genitive (`NEO`, `NEO:s`)."""
+    stem = tok.text.removesuffix(":s")
+    return len(stem) >= 2 and stem.isalpha() and stem.isupper()
+
+
 def _abbreviation(tok: Token) -> bool:
     letters = tok.text.replace("-", "")
     return 2 <= len(letters) <= 8 and letters.isalnum() and tok.text.isupper()
@@ -473,7 +483,10 @@ def _initials_start(doc: Doc, k: int, abbr: str) -> int | None:
 
 def _maximal(cands: list[Candidate]) -> list[Candidate]:
     """Drop candidates inside a longer one (longest name wins) and exact duplicates."""
-    unique = {(c.start, c.end, c.label): c for c in cands}
+    unique: dict[tuple[int, int, str], Candidate] = {}
+    for cand in cands:
+        # List matches come first and carry a register id; a rule finding the same span adds nothing.
+        unique.setdefault((cand.start, cand.end, cand.label), cand)
     ordered = sorted(unique.values(), key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[Candidate] = []
     for cand in ordered:

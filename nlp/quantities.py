@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from nlp.dates import date_spans
 from nlp.mention import Mention, add_candidate
-from nlp.wordclass import could_be_noun, is_modifier
+from nlp.wordclass import counted_noun
 
 _UNITS = {"två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8, "nio": 9, "tio": 10,
           "elva": 11, "tolv": 12, "tretton": 13, "fjorton": 14, "femton": 15, "sexton": 16, "sjutton": 17,
@@ -128,52 +128,6 @@ def find_money(text: str) -> list[Mention]:
     return out
 
 
-# At most one line break: a blank line ends the paragraph, and the noun phrase with it.
-_NEXT_WORD = re.compile(r"(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)([^\s]+)")
-_TRAILING = re.compile(r"[.,;:!?)\]”\"'»]+$")
-
-
-def _following_words(text: str, pos: int, limit: int = 5) -> list[tuple[str, int, int, bool]]:
-    """Up to `limit` words after `pos` as (word, start, end, ends_clause), stopping at punctuation."""
-    words = []
-    while len(words) < limit:
-        m = _NEXT_WORD.match(text, pos)
-        if not m:
-            break
-        raw = m.group(1)
-        tail = _TRAILING.search(raw)
-        word = raw[: tail.start()] if tail else raw
-        if not word:
-            break
-        words.append((word, m.start(1), m.start(1) + len(word), bool(tail)))
-        if tail:
-            break
-        pos = m.end()
-    return words
-
-
-def _counted_noun(text: str, pos: int) -> tuple[str, int] | None:
-    """The head noun counted by a number ending at `pos`, skipping adjectives and participles.
-
-    Returns (unit as written, end offset); a coordinated noun of the same form joins the unit
-    (`230 körsångare och körledare`: one count for both groups).
-    """
-    words = _following_words(text, pos)
-    for i, (word, _s, end, last) in enumerate(words):
-        nxt = words[i + 1] if i + 1 < len(words) else None
-        if not last and nxt and is_modifier(word) and could_be_noun(nxt[0]) and not word[0].isupper():
-            continue
-        if not could_be_noun(word):
-            return None
-        unit_start = words[i][1]
-        if not last and i + 2 < len(words):
-            conj, other = words[i + 1], words[i + 2]
-            if conj[0] in ("och", "eller") and other[0][-2:] == word[-2:] and could_be_noun(other[0]):
-                return text[unit_start : other[2]], other[2]
-        return word, end
-    return None
-
-
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < b and a < end for a, b in spans)
 
@@ -203,7 +157,7 @@ def find_counts(text: str) -> list[Mention]:
                 value *= _MULTIPLIERS[m.group("mult").lower()]
             elif value != value.to_integral_value():
                 continue  # `3,5` of something is a measure, not a count
-            noun = _counted_noun(text, m.end())
+            noun = counted_noun(text, m.end())
             if noun is None:
                 continue
             unit, end = noun

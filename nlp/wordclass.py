@@ -85,19 +85,25 @@ def lemma(word: str) -> str | None:
 
 
 def is_verb_form(word: str) -> bool:
-    """A finite verb or participle of a verb in -a (`kommer`, `bokade`, `deltagande`, `sökes`)."""
+    """A finite verb or participle (`kommer`, `bokade`, `deltagande`, `sökes`, `hölls`)."""
     w = word.lower()
     if w.endswith(("ande", "ende")) and len(w) > 5:
         return True
     lem = lemma(w)
-    if lem is None or lem == w or not lem.endswith("a"):
+    if lem is None or lem == w:
+        return False
+    if lem.endswith("as"):
+        return True  # a deponent verb (`hållas`, `finnas`): every form is a verb
+    if not lem.endswith("a"):
         return False
     stem = lem[:-1]
+    if not w.startswith(stem):
+        return True  # a strong verb's past form (`hölls` <- `hålla`); nouns in -a keep their stem
     return any(w == stem + s or w == lem + s for s in _VERB_SUFFIXES)
 
 
 def is_adjective_form(word: str) -> bool:
-    """An inflected adjective or superlative (`unga`, `allmänna`, `olika`, `nordligaste`)."""
+    """An inflected adjective, participle or superlative (`unga`, `allmänna`, `samlade`, `nordligaste`)."""
     w = word.lower()
     if w in _ADJ_IRREGULAR:
         return True
@@ -105,18 +111,34 @@ def is_adjective_form(word: str) -> bool:
     if lem is None or lem == w:
         return lem is None and bool(_ADJ_SUFFIX_UNKNOWN.search(w))
     # Weak/plural forms (-a, -e, with a doubled final consonant) and comparison forms.
-    forms = ("a", "e", lem[-1] + "a", "are", "ast", "aste", "ste")
+    # Not the comparative -are: it is also the agent noun (`ledare`, `sångare`).
+    forms = ("a", "e", lem[-1] + "a", "ast", "aste", "ste")
     return any(w == lem + f for f in forms)
+
+
+_PARTICIPLE_SUFFIXES = ("ade", "ad", "at", "da", "ta", "de", "te", "d", "t", "dd", "tt", "na", "en", "et")
+
+
+def is_participle(word: str) -> bool:
+    """A participle that can modify a noun (`bokade`, `bedömda`, `deltagande`), not a finite verb."""
+    w = word.lower()
+    if w.endswith(("ande", "ende")) and len(w) > 5:
+        return True
+    lem = lemma(w)
+    if lem is None or lem == w or not lem.endswith("a"):
+        return False
+    return any(w == lem[:-1] + s for s in _PARTICIPLE_SUFFIXES)
 
 
 def is_modifier(word: str) -> bool:
     """A word that can stand between a numeral and its noun: adjective, participle, `stycken`."""
     w = word.lower()
-    return w in ("stycken", "st", "st.", "olika") or is_adjective_form(w) or is_verb_form(w)
+    if w in FUNCTION_WORDS:
+        return False
+    return w in ("stycken", "st", "olika") or is_adjective_form(w) or is_participle(w)
 
 
 _WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
-
 
 # Adjectives and participles that Swedish uses as nouns for groups of people (`20 anställda`).
 # fmt: off
@@ -128,7 +150,7 @@ NOMINALISED = frozenset([
 
 
 def could_be_noun(word: str) -> bool:
-    """Not ruled out as a counted noun: a real word, not a function word, verb, unit or quantifier."""
+    """Not ruled out as a counted noun: no function word, verb, adjective, unit or quantifier."""
     if not _WORD.match(word):
         # Compounds with an abbreviation (`SFI-grupper`) are nouns if their tail is.
         return bool(re.match(r"^[A-ZÅÄÖ0-9]+-[a-zåäö]+$", word))
@@ -139,4 +161,54 @@ def could_be_noun(word: str) -> bool:
         return False
     if w in NOMINALISED or w.endswith(("ande", "ende")):
         return True  # `48 studerande`: the participle is the head when nothing follows it
-    return not is_verb_form(w)
+    return not (is_modifier(w) or is_verb_form(w))
+
+
+# At most one line break: a blank line ends the paragraph, and the noun phrase with it.
+_NEXT_WORD = re.compile(r"(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)([^\s]+)")
+_TRAILING = re.compile(r"[.,;:!?)\]”\"'»]+$")
+
+
+def following_words(text: str, pos: int, limit: int = 5) -> list[tuple[str, int, int, bool]]:
+    """Up to `limit` words after `pos` as (word, start, end, ends_clause), stopping at punctuation."""
+    words = []
+    while len(words) < limit:
+        m = _NEXT_WORD.match(text, pos)
+        if not m:
+            break
+        raw = m.group(1)
+        tail = _TRAILING.search(raw)
+        word = raw[: tail.start()] if tail else raw
+        if not word:
+            break
+        words.append((word, m.start(1), m.start(1) + len(word), bool(tail)))
+        if tail:
+            break
+        pos = m.end()
+    return words
+
+
+def counted_noun(text: str, pos: int) -> tuple[str, int] | None:
+    """The head noun of the noun phrase starting after `pos`, skipping adjectives and participles.
+
+    Returns (unit as written, end offset), or None when no noun follows. A coordinated noun of the
+    same form joins the unit (`230 körsångare och körledare`: one count for both groups).
+    """
+    words = following_words(text, pos)
+    i = 0
+    # Skip modifiers while more of the phrase follows (`fyra stycken allmänna informationsmöten`).
+    while (
+        i + 1 < len(words) and not words[i][3] and is_modifier(words[i][0]) and not words[i][0][0].isupper()
+    ):
+        nxt = words[i + 1][0]
+        if not (could_be_noun(nxt) or is_modifier(nxt)):
+            break
+        i += 1
+    if i >= len(words) or not could_be_noun(words[i][0]):
+        return None
+    word, start, end, last = words[i]
+    if not last and i + 2 < len(words):
+        conj, other = words[i + 1], words[i + 2]
+        if conj[0] in ("och", "eller") and other[0][-2:] == word[-2:] and could_be_noun(other[0]):
+            return text[start : other[2]], other[2]
+    return word, end

@@ -33,9 +33,14 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from rapportkb.evaluate import evaluate
+    from rapportkb.evaluate import EvalError, evaluate
+    from rapportkb.gold import GoldFormatError
 
-    result = evaluate(args.kb, args.gold_md, args.gold_ents, args.source, details=args.details)
+    try:
+        result = evaluate(args.kb, args.gold_md, args.gold_ents, args.source, details=args.details)
+    except (EvalError, GoldFormatError) as exc:
+        print(f"rapportkb eval: {exc}", file=sys.stderr)
+        return 2
     if args.format == "json":
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

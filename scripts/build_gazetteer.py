@@ -121,7 +121,8 @@ def geography(root: Path, known: set[str]) -> Iterator[Entry]:
             yield Entry(board, "ORG", f"Länsstyrelsen i {full}", f"lansstyrelse:{code}", src, "title")
     municipalities = read_csv(geo / "municipalities.csv")
     for row in municipalities:
-        code, official, short = row["municipality_code"], row["municipality_name"], row["municipality_name_short"]
+        code, official = row["municipality_code"], row["municipality_name"]
+        short = row["municipality_name_short"]
         kid = f"kommun:{code}"
         policy = place_policy(short, known, municipality=True)
         # A municipality name that is also a common word still gets its ORG forms, which are unambiguous.
@@ -190,7 +191,7 @@ def agencies(root: Path) -> Iterator[Entry]:
     for official, record in merged.items():
         if official.isupper() or official == "Okänd":
             continue
-        org_nr = next((r.get("org_nr") for r in record.values() if isinstance(r, dict) and r.get("org_nr")), "")
+        org_nr = next((r["org_nr"] for r in record.values() if isinstance(r, dict) and r.get("org_nr")), "")
         aid = f"myndighet:{org_nr}" if org_nr else f"myndighet:{slug(official)}"
         ids[official.lower()] = aid
         yield Entry(official, "ORG", official, aid, src, agency_policy(official))
@@ -249,11 +250,11 @@ def compile_entries(root: Path) -> list[Entry]:
     for stream in streams:
         for entry in stream:
             current = best.get(entry.text)
-            if current is None:
-                best[entry.text] = entry
-            elif entry.id.startswith("kommun:") and current.id.startswith("ort:"):
-                best[entry.text] = entry
-            elif SOURCE_RANK[entry.source] < SOURCE_RANK[current.source] and entry.type == current.type:
+            replaces = current is not None and (
+                entry.id.startswith("kommun:") and current.id.startswith("ort:")
+                or SOURCE_RANK[entry.source] < SOURCE_RANK[current.source] and entry.type == current.type
+            )
+            if current is None or replaces:
                 best[entry.text] = entry
     return sorted(best.values(), key=lambda e: (e.type, e.text))
 
@@ -285,7 +286,8 @@ def write_readme(out: Path, entries: list[Entry], root: Path) -> None:
         "`source`, and `match`, the case policy the spaCy component `rapportkb_gazetteer` applies",
         "(exact | title | context | any; see scripts/build_gazetteer.py).",
         "",
-        "Rebuild: `python scripts/build_gazetteer.py --gazetteers ../shared/gazetteers --out models/gazetteer`.",
+        "Rebuild (from the repository root):",
+        "`python scripts/build_gazetteer.py --gazetteers ../shared/gazetteers --out models/gazetteer`.",
         "The build is deterministic for the same inputs and the same wordfreq/spacy-lookups-data versions.",
         "",
         "## Sources and licences",

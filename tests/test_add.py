@@ -188,3 +188,11 @@ def test_cli_rejects_a_bad_date_and_a_missing_path(tmp_path):
     assert bad_date.returncode == 2 and "YYYY-MM-DD" in bad_date.stderr
     missing = _cli("add", str(tmp_path / "finns-inte.pdf"), "--kb", str(tmp_path))
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_cli_eval_says_what_is_wrong_with_an_unknown_source(seed_kb):
+    result = _cli(
+        "eval", "--kb", str(seed_kb), "--gold-md", str(CORPUS / "seed.gold.md"), "--source", "finns-inte.pdf"
+    )
+    assert result.returncode == 2
+    assert "finns-inte.pdf" in result.stderr and "Traceback" not in result.stderr

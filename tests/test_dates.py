@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import spacy
@@ -19,7 +19,9 @@ REPORT = date(2023, 5, 9)  # a Tuesday; Easter 2023 is 9 April
 
 
 def _dates(text: str, report_date: date | None = REPORT) -> list[tuple[str, str, str, str]]:
-    return [(m.text, m.norm["start"], m.norm["end"], m.norm["granularity"]) for m in find_dates(text, report_date)]
+    return [
+        (m.text, m.norm["start"], m.norm["end"], m.norm["granularity"]) for m in find_dates(text, report_date)
+    ]
 
 
 # ANNOTATION.md's DATE table, then the other forms the guidelines and seed notes name.
@@ -164,11 +166,24 @@ def test_relative_expressions_follow_the_report_date() -> None:
     assert _dates("i vinter", date(2024, 1, 15)) == [("i vinter", "2023-12-01", "2024-02-29", "season")]
 
 
-@pytest.mark.parametrize(("year", "sunday"), [(2023, date(2023, 4, 9)), (2024, date(2024, 3, 31)),
-                                               (2025, date(2025, 4, 20)), (2000, date(2000, 4, 23))])  # fmt: skip
-def test_easter(year: int, sunday: date) -> None:
+@pytest.mark.parametrize(
+    ("year", "sunday"),
+    [
+        (2023, date(2023, 4, 9)),
+        (2024, date(2024, 3, 31)),
+        (2025, date(2025, 4, 20)),
+        (2000, date(2000, 4, 23)),
+    ],
+)
+def test_easter_and_easter_weekend(year: int, sunday: date) -> None:
     assert easter(year) == sunday
-    assert holiday("påsk", year) == (date.fromordinal(sunday.toordinal() - 2), date.fromordinal(sunday.toordinal() + 1))
+    # påskhelgen runs from Good Friday to Easter Monday
+    assert holiday("påsk", year) == (sunday - timedelta(days=2), sunday + timedelta(days=1))
+
+
+def test_midsummer_is_friday_and_saturday_between_19_and_26_june() -> None:
+    assert holiday("midsommar", 2023) == (date(2023, 6, 23), date(2023, 6, 24))
+    assert holiday("midsommar", 2024) == (date(2024, 6, 21), date(2024, 6, 22))
 
 
 def test_invalid_day_is_not_a_date() -> None:
@@ -176,8 +191,10 @@ def test_invalid_day_is_not_a_date() -> None:
     assert _dates("31/2") == []
 
 
-_FRAGMENTS = [c[0] for c in CASES] + ["2 veckor", "6 gånger per år", "29 bokade möten", "just nu", "och", "i",
-                                      "Den", "maj.", "-", "/", "2024", " ", "\n\n", "vecka", "T", "Q"]  # fmt: skip
+_FRAGMENTS = [c[0] for c in CASES] + [
+    "2 veckor", "6 gånger per år", "29 bokade möten", "just nu", "och", "i", "Den", "maj.", "-", "/", "2024",
+    " ", "\n\n", "vecka", "T", "Q",
+]  # fmt: skip
 
 
 @settings(max_examples=150, deadline=None)
@@ -196,7 +213,9 @@ def test_spacy_pipeline_dates_and_counts_do_not_double_claim() -> None:
     nlp_sv = spacy.blank("sv")
     for name in ("rapportkb_dates", "rapportkb_quantities", "rapportkb_resolve"):
         nlp_sv.add_pipe(name)
-    doc = nlp_sv.make_doc("GD besökte Norrbotten den 8-9 maj och träffade 29 företag. I veckan kom rapporten.")
+    doc = nlp_sv.make_doc(
+        "GD besökte Norrbotten den 8-9 maj och träffade 29 företag. I veckan kom rapporten."
+    )
     doc.user_data["report_date"] = REPORT
     doc = nlp_sv(doc)
     ents = [(e.text, e.label_) for e in doc.ents]

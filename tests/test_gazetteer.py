@@ -27,7 +27,8 @@ TINY = [
      "id": "myndighet:2", "match": "title"},
     {"text": "Kungliga biblioteket", "type": "ORG", "norm": "Kungl. biblioteket", "id": "myndighet:3",
      "match": "title"},
-    {"text": "Skogsindustrierna", "type": "ORG", "norm": "Skogsindustrierna", "id": "org:si", "match": "exact"},
+    {"text": "Skogsindustrierna", "type": "ORG", "norm": "Skogsindustrierna", "id": "org:si",
+     "match": "exact"},
     {"text": "Överkalix", "type": "LOC", "norm": "Överkalix", "id": "kommun:2513", "match": "exact"},
     {"text": "Riksarkivet", "type": "ORG", "norm": "Riksarkivet", "id": "myndighet:4", "match": "any"},
     {"text": "Härnösand", "type": "LOC", "norm": "Härnösand", "id": "kommun:2280", "match": "exact"},
@@ -102,8 +103,8 @@ def test_abbreviation_in_parentheses_and_later_mentions(tiny):
 
 def test_abbreviation_spelled_by_initials_of_unknown_name(tiny):
     found = ents(tiny, "Ett möte med Föreningen för regional biblioteksverksamhet (FRB) hölls.")
-    assert ("ORG", "Föreningen för regional biblioteksverksamhet", "Föreningen för regional biblioteksverksamhet") \
-        in found
+    name = "Föreningen för regional biblioteksverksamhet"
+    assert ("ORG", name, name) in found
     assert ("ORG", "FRB", "FRB") in found
     assert ents(tiny, "Arbetet med medie- och informationskunnighet (MIK) fortsätter.") == []
 
@@ -224,3 +225,7 @@ def test_shipped_negatives(shipped):
 
 def test_shipped_ambiguous_locality_at_sentence_start_is_not_tagged(shipped):
     assert ents(shipped, "Berg av papper. Mark ägs av staten.") == []
+
+
+def test_place_after_a_capitalised_word_is_not_tagged_alone(tiny):
+    assert ents(tiny, "Enligt Anna Kiruna är det klart, sa hon i Kiruna.") == [("LOC", "Kiruna", "Kiruna")]

@@ -1,0 +1,384 @@
+"""Generate labelled line-end hyphen events by rendering known Swedish text with LibreOffice.
+
+Why: the de-hyphenation classifier (nlp/dehyphenate.py) needs line-end hyphens whose truth is
+known. We typeset prose whose exact text we have, at many widths, fonts and sizes, with Swedish
+automatic hyphenation (hyphen-sv, which also breaks lines after real hyphens), read the lines back
+with pdfplumber and align them to the source: a line-end hyphen that is not in the source is a
+`join`; one that is in the source is `keep` (inside a word), `suspended` (followed by a space and
+a coordinator: `barn- och ungdomspersonal`) or `dash` (followed by a space and anything else:
+`län- ett samarbete`).
+
+Sources (never the seed report, which is the held-out check):
+- train: UNER Swedish-Talbanken train sentences, UD Talbanken dev sentences (CC BY-SA 4.0),
+  klintan swedish-ner train corpus (CC BY 4.0), four of the real PDFs' text;
+- eval:  UD Talbanken test sentences, klintan test corpus, the other three real PDFs' text.
+Real hyphens, number ranges, suspended compounds and dashes without a space are rare in that
+prose, so they are injected from inventories mined from the same split's texts plus a short
+hand list (split between train and eval by a stable hash so eval never sees a training phrase).
+
+Output: one JSON object per rendered document: {"doc", "split", "render", "lines": [[text, page]],
+"labels": {line index: label}}; the training and evaluation scripts rebuild the features from
+the lines with the same code the pipeline uses.
+
+Usage: python scripts/generate_hyphen_events.py --out /tmp/hyphen_events.jsonl [--renders 4]
+(needs `apt-get install -y libreoffice-writer-nogui hyphen-sv`; takes a few minutes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unicodedata
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPORA = SHARED / "corpora"
+REALDOCS = SHARED / "realdocs"
+TRAIN_REAL = ["gbg_arsredogorelse_2023.pdf", "haparanda_klimatstrategi_2013.pdf", "msb_msbfs_2020_1.pdf",
+              "gbg_revisionsberattelse_2023.pdf"]
+EVAL_REAL = ["soderkoping_miljo_klimat_2022.pdf", "vansbro_energi_klimatplan_2015.pdf",
+             "gbg_rapportsammandrag_skyfall_2023.pdf"]
+COORDINATORS = ("och", "eller", "samt", "respektive")
+DASH_OPENERS = ("ett", "en", "om", "som", "för", "med", "att", "i", "på", "det", "den", "där", "när", "från")
+FONTS = ["Liberation Serif", "Liberation Sans", "DejaVu Sans", "DejaVu Serif", "DejaVu Sans Condensed"]
+HAND_HYPHENATED = [
+    "EU-projekt", "SFI-grupper", "VA-enheten", "e-tjänster", "IT-stöd", "e-post", "KS-beslut", "FN-dagen",
+    "covid-19", "ESF-rådet", "GIS-data", "PM-nivå", "LSS-boende", "CO2-utsläpp", "A-kassan", "T-banan",
+    "Tornedals-Finland", "Sverige-Finland", "Kiruna-Narvik", "sms-tjänst", "hbtq-frågor", "EU-medel",
+    "e-handel", "IoT-lösningar", "SCB-statistik", "x-led", "KPI-mått", "ÖP-arbetet", "RUS-projektet",
+    "ISO-certifiering", "GDPR-krav", "NIS-direktivet", "SMHI-data", "ERUF-medel", "HVO-diesel", "LED-belysning",
+    "Norrbotten-Västerbotten", "Stockholm-Göteborg", "Luleå-Boden", "e-hälsa", "öst-väst", "nord-syd",
+]
+HAND_SUSPENDED = [
+    "barn- och ungdomspersonal", "Norr- och Västerbotten", "stöd- och utvecklingsinsatser",
+    "mineral- och metallproducenter", "studie- och planeringsdagarna", "medie- och informationskunnighet",
+    "slöjd- och formkonsulenterna", "Arbets- och näringsministeriet", "Projekt- och företagsstöd",
+    "kultur- och fritidsnämnden", "miljö- och hälsoskydd", "vatten- och avloppsfrågor", "el- och värmeproduktion",
+    "gång- och cykelvägar", "bygg- och miljönämnden", "hälso- och sjukvården", "skol- eller förskoleverksamhet",
+    "energi- samt klimatarbetet", "kommun- respektive regionnivå", "planerings- och uppföljningsarbetet",
+    "företags- och organisationsstöd", "natur- och kulturmiljöer", "trafik- och transportfrågor",
+    "kollektiv- och färdtjänst", "sjö- och vattendrag", "skog- och jordbruk", "bostads- och lokalförsörjning",
+]
+
+
+def stable_half(text: str) -> str:
+    return "train" if hashlib.sha1(text.encode()).digest()[0] % 2 == 0 else "eval"
+
+
+# --- sources --------------------------------------------------------------------------------------------
+
+def conllu_docs(path: Path) -> list[list[str]]:
+    """Sentences grouped by document (`# newdoc`), cut into paragraphs of a few sentences."""
+    docs: list[list[str]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# newdoc") or not docs:
+            docs.append([])
+        if line.startswith("# text = "):
+            docs[-1].append(line[9:].strip())
+    return [doc for doc in docs if doc]
+
+
+def detokenize(tokens: list[str]) -> str:
+    text = " ".join(tokens)
+    text = re.sub(r" ([.,:;!?)\]»”])", r"\1", text)
+    text = re.sub(r"([(\[«“]) ", r"\1", text)
+    return text.replace(" ' ", "'").replace(' " ', ' "')
+
+
+def klintan_sentences(path: Path) -> list[str]:
+    """The corpus is one token per line; a sentence ends at `.`, `!` or `?`."""
+    sentences, tokens = [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        token = line.split()[0] if line.split() else ""
+        if not token:
+            continue
+        tokens.append(token)
+        if token in {".", "!", "?"} and len(tokens) > 3:
+            sentences.append(detokenize(tokens))
+            tokens = []
+    return sentences
+
+
+def realdoc_paragraphs(path: Path) -> list[str]:
+    """Text of a real PDF without its own line-end hyphenations (their truth is unknown: drop both halves)."""
+    import pdfplumber
+
+    words: list[str] = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            lines = [line.strip() for line in (page.extract_text() or "").splitlines()]
+            for index, line in enumerate(lines):
+                tokens = line.split()
+                if not tokens or "\ufffd" in line or len(tokens) < 6:
+                    continue  # headings, tables, footers: short lines are not prose
+                if index > 0 and lines[index - 1].endswith(("-", "\u00ad")):
+                    tokens = tokens[1:]
+                if tokens and tokens[-1].endswith(("-", "\u00ad")):
+                    tokens = tokens[:-1]
+                words.extend(tokens)
+    text = " ".join(words)
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])", text)
+    return [" ".join(sentences[i:i + 5]) for i in range(0, len(sentences), 5)]
+
+
+def chunk(sentences: list[str], rng: random.Random) -> list[str]:
+    paragraphs, index = [], 0
+    while index < len(sentences):
+        size = rng.randint(2, 7)
+        paragraphs.append(" ".join(sentences[index:index + size]))
+        index += size
+    return paragraphs
+
+
+def mine_inventories(texts: list[str]) -> tuple[list[str], list[str]]:
+    hyphenated = set(re.findall(r"(?<![\w-])(?:[A-ZÅÄÖa-zåäö]{1,12}|\d{1,4})-[A-ZÅÄÖa-zåäö0-9]{2,20}(?![\w-])",
+                                " ".join(texts)))
+    suspended = set()
+    for text in texts:
+        for match in re.finditer(r"(?<![\w-])(\w{2,20})- (och|eller|samt) (\w{3,25})", text):
+            suspended.add(match.group(0))
+    return sorted(hyphenated), sorted(suspended)
+
+
+def sources(split: str, rng: random.Random) -> dict[str, list[str]]:
+    """name -> paragraphs for one split."""
+    found: dict[str, list[str]] = {}
+    if split == "train":
+        for index, doc in enumerate(conllu_docs(CORPORA / "uner-sv-talbanken/sv_talbanken-ud-train.iob2")):
+            found[f"talbanken-train-{index}"] = chunk(doc, rng)
+        for index, doc in enumerate(conllu_docs(CORPORA / "ud-sv-talbanken/sv_talbanken-ud-dev.conllu")):
+            found[f"talbanken-dev-{index}"] = chunk(doc, rng)
+        klintan = klintan_sentences(CORPORA / "klintan-swedish-ner/train_corpus.txt")
+        real = TRAIN_REAL
+    else:
+        for index, doc in enumerate(conllu_docs(CORPORA / "ud-sv-talbanken/sv_talbanken-ud-test.conllu")):
+            found[f"talbanken-test-{index}"] = chunk(doc, rng)
+        klintan = klintan_sentences(CORPORA / "klintan-swedish-ner/test_corpus.txt")
+        real = EVAL_REAL
+    for start in range(0, len(klintan), 150):
+        found[f"klintan-{split}-{start}"] = chunk(klintan[start:start + 150], rng)
+    for name in real:
+        paragraphs = realdoc_paragraphs(REALDOCS / name)
+        for start in range(0, len(paragraphs), 25):
+            found[f"{name}-{start}"] = paragraphs[start:start + 25]
+    return found
+
+
+# --- injection ------------------------------------------------------------------------------------------
+
+TEMPLATES = [
+    "Det gäller även {x}.", "Arbetet med {x} fortsätter under året.", "Här ingår {x} och liknande insatser.",
+    "Frågan om {x} diskuterades på mötet.", "Ansvaret för {x} ligger kvar.", "Vi har sett över {x} i år.",
+    "Uppföljningen av {x} redovisas senare.", "Dessutom ingår {x}.", "Rapporten tar upp {x} i korthet.",
+]
+
+
+def inject(paragraph: str, hyphenated: list[str], suspended: list[str], rng: random.Random) -> str:
+    """Add real hyphens, ranges, suspended compounds and dashes without a space to a paragraph."""
+    sentences = re.split(r"(?<=[.!?])\s+", paragraph)
+    out: list[str] = []
+    for sentence in sentences:
+        roll = rng.random()
+        if roll < 0.06:
+            # A dash written without a space before a clause: `länet- ett samarbete`.
+            words = sentence.split(" ")
+            spots = [i for i in range(1, len(words) - 2)
+                     if words[i + 1] in DASH_OPENERS and words[i].isalpha() and len(words[i]) >= 3]
+            if spots:
+                spot = rng.choice(spots)
+                words[spot] += "-"
+                sentence = " ".join(words)
+        out.append(sentence)
+        roll = rng.random()
+        if roll < 0.12:
+            out.append(rng.choice(TEMPLATES).format(x=rng.choice(suspended)))
+        elif roll < 0.24:
+            out.append(rng.choice(TEMPLATES).format(x=rng.choice(hyphenated)))
+        elif roll < 0.28:
+            start = rng.randint(1990, 2030)
+            out.append(rng.choice([f"Perioden {start}-{start + rng.randint(1, 10)} är viktig.",
+                                   f"Mötet hölls {rng.randint(1, 20)}-{rng.randint(21, 28)} maj.",
+                                   f"Det skedde på {rng.choice([19, 20])}{rng.randint(0, 9)}0-talet.",
+                                   f"Beslutet gäller {rng.randint(2, 40)}-{rng.randint(41, 90)} procent."]))
+    return " ".join(out)
+
+
+# --- rendering ------------------------------------------------------------------------------------------
+
+FODT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+ xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+ office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+ <office:font-face-decls>
+  <style:font-face style:name="F" svg:font-family="'{font}'"/>
+ </office:font-face-decls>
+ <office:styles>
+  <style:default-style style:family="paragraph">
+   <style:paragraph-properties fo:hyphenation-ladder-count="no-limit" fo:text-align="{align}"
+    fo:margin-bottom="0.2cm"/>
+   <style:text-properties style:font-name="F" fo:font-size="{size}pt" fo:language="sv" fo:country="SE"
+    fo:hyphenate="true" fo:hyphenation-remain-char-count="{remain}" fo:hyphenation-push-char-count="{push}"/>
+  </style:default-style>
+ </office:styles>
+ <office:automatic-styles>
+  <style:page-layout style:name="pm1">
+   <style:page-layout-properties fo:page-width="{width}cm" fo:page-height="29.7cm" fo:margin-top="1.5cm"
+    fo:margin-bottom="1.5cm" fo:margin-left="1.5cm" fo:margin-right="1.5cm"/>
+  </style:page-layout>
+ </office:automatic-styles>
+ <office:master-styles><style:master-page style:name="Standard" style:page-layout-name="pm1"/>
+ </office:master-styles>
+ <office:body><office:text>
+{body}
+ </office:text></office:body>
+</office:document>
+"""
+
+
+def random_render(rng: random.Random) -> dict[str, object]:
+    return {
+        "font": rng.choice(FONTS), "size": rng.choice([9, 10, 10.5, 11, 12]),
+        "width": round(rng.uniform(8.0, 19.0), 1), "align": rng.choice(["justify", "justify", "start"]),
+        "remain": rng.choice([2, 2, 3]), "push": rng.choice([2, 2, 3]),
+    }
+
+
+def to_fodt(paragraphs: list[str], render: dict[str, object]) -> str:
+    body = "\n".join(f"<text:p>{escape(p)}</text:p>" for p in paragraphs)
+    return FODT.format(body=body, **render)
+
+
+def convert(fodts: dict[str, str], workdir: Path) -> dict[str, Path]:
+    """Convert many documents in one LibreOffice start (start-up dominates the cost)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise SystemExit("soffice not found: apt-get install -y libreoffice-writer-nogui hyphen-sv")
+    paths = []
+    for name, content in fodts.items():
+        path = workdir / f"{name}.fodt"
+        path.write_text(content, encoding="utf-8")
+        paths.append(path)
+    profile = workdir / "profile"
+    for start in range(0, len(paths), 200):
+        subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                        "--outdir", str(workdir), *map(str, paths[start:start + 200])],
+                       check=True, capture_output=True, timeout=1800)
+    return {name: workdir / f"{name}.pdf" for name in fodts}
+
+
+def extract_lines(pdf_path: Path) -> list[tuple[str, int]]:
+    import pdfplumber
+
+    lines: list[tuple[str, int]] = []
+    with pdfplumber.open(pdf_path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            lines += [(line, number) for line in (page.extract_text() or "").splitlines() if line.strip()]
+    return lines
+
+
+# --- alignment ------------------------------------------------------------------------------------------
+
+HYPHEN_CHARS = "-\u2010\u2011\u00ad"
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def label_lines(lines: list[tuple[str, int]], source: str) -> dict[int, str] | None:
+    """Label each line that ends in a hyphen after a letter or digit; None when alignment fails."""
+    src = _norm(source)
+    chars = [(i, c) for i, c in enumerate(src) if not c.isspace()]
+    pointer = 0
+    labels: dict[int, str] = {}
+    for index, (text, _page) in enumerate(lines):
+        raw = _norm(text).rstrip()
+        line = "".join(raw.split())
+        hyphen_end = len(raw) > 1 and raw[-1] in HYPHEN_CHARS and raw[-2].isalnum()
+        body = line[:-1] if hyphen_end else line
+        for char in body:
+            if pointer >= len(chars) or chars[pointer][1] != char:
+                return None
+            pointer += 1
+        if not hyphen_end:
+            continue
+        if index + 1 == len(lines):
+            return labels
+        if pointer < len(chars) and chars[pointer][1] == "-":
+            position = chars[pointer][0]
+            pointer += 1
+            after = src[position + 1:position + 2]
+            if after.isspace():
+                following = src[position + 1:].split()[0] if src[position + 1:].split() else ""
+                labels[index] = "suspended" if following in COORDINATORS else "dash"
+            else:
+                labels[index] = "keep"
+        else:
+            labels[index] = "join"
+    return labels
+
+
+# --- main -----------------------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--renders", type=int, default=3, help="renderings per source document")
+    parser.add_argument("--split", choices=["train", "eval", "both"], default="both")
+    parser.add_argument("--limit", type=int, default=0, help="at most this many source documents per split")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    rng = random.Random(args.seed)
+    splits = ["train", "eval"] if args.split == "both" else [args.split]
+    failed = written = events = 0
+    with args.out.open("w", encoding="utf-8") as out:
+        for split in splits:
+            docs = sources(split, rng)
+            if args.limit:
+                docs = dict(list(docs.items())[: args.limit])
+            hyphenated, suspended = mine_inventories([p for ps in docs.values() for p in ps])
+            hyphenated = [h for h in hyphenated + HAND_HYPHENATED if stable_half(h) == split] or HAND_HYPHENATED
+            suspended = [s for s in suspended + HAND_SUSPENDED if stable_half(s) == split] or HAND_SUSPENDED
+            print(f"{split}: {len(docs)} documents, {len(hyphenated)} hyphenated and {len(suspended)} "
+                  "suspended forms to inject", file=sys.stderr)
+            jobs: dict[str, tuple[str, dict[str, object], str]] = {}
+            fodts: dict[str, str] = {}
+            for name, paragraphs in docs.items():
+                for copy in range(args.renders):
+                    injected = [inject(p, hyphenated, suspended, rng) for p in paragraphs]
+                    render = random_render(rng)
+                    key = re.sub(r"[^\w-]", "_", f"{name}-r{copy}")
+                    jobs[key] = (name, render, "\n".join(injected))
+                    fodts[key] = to_fodt(injected, render)
+            with tempfile.TemporaryDirectory() as tmp:
+                pdfs = convert(fodts, Path(tmp))
+                for key, (name, render, source) in jobs.items():
+                    if not pdfs[key].exists():
+                        failed += 1
+                        continue
+                    lines = extract_lines(pdfs[key])
+                    labels = label_lines(lines, source)
+                    if labels is None:
+                        failed += 1
+                        continue
+                    written += 1
+                    events += len(labels)
+                    out.write(json.dumps({"doc": key, "source": name, "split": split, "render": render,
+                                          "lines": lines, "labels": labels}, ensure_ascii=False) + "\n")
+    print(f"{written} documents, {events} events, {failed} renderings not aligned", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""Train the line-end hyphen classifier on rendered events and write models/hyphen/model.json.
+
+Why: the rules in nlp/dehyphenate.py settle most hyphens; the classifier decides the ones where the
+evidence is unsure or disagrees (unknown compounds, dashes without a space). It is trained only on
+those residual events of the `train` split of scripts/generate_hyphen_events.py's output, so it
+learns exactly the cases it will be asked about. Logistic regression stored as JSON coefficients:
+safe to load (no pickle) and fast (a dot product per hyphen).
+
+Usage: python scripts/train_hyphen.py EVENTS.jsonl [--out models/hyphen/model.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from nlp.dehyphenate import Evidence, document_vocabulary, first_word, last_word, rule_stage
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def events(path: Path, split: str | None = None) -> Iterator[tuple[str, str, Counter[str], str, dict[str, object]]]:
+    """(left, right, document vocabulary, gold label, document record) for every labelled line end."""
+    with path.open(encoding="utf-8") as handle:
+        for raw in handle:
+            doc = json.loads(raw)
+            if split and doc["split"] != split:
+                continue
+            lines = [text for text, _page in doc["lines"]]
+            vocabulary = document_vocabulary(lines)
+            for index, label in doc["labels"].items():
+                i = int(index)
+                yield last_word(lines[i]), first_word(lines[i + 1]), vocabulary, label, doc
+
+
+def residual(path: Path, split: str) -> tuple[list[dict[str, float]], list[str], list[str]]:
+    """Features and labels of the events the rules leave to the classifier, with their document names."""
+    features, labels, groups = [], [], []
+    for left, right, vocabulary, label, doc in events(path, split):
+        stage = rule_stage(left, right, vocabulary)
+        if isinstance(stage, Evidence):
+            features.append(stage.features())
+            labels.append(label)
+            groups.append(str(doc["source"]))
+    return features, labels, groups
+
+
+def fit(features: list[dict[str, float]], labels: list[str], c: float) -> dict[str, object]:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    names = sorted(features[0])
+    matrix = [[row[name] for name in names] for row in features]
+    scaler = StandardScaler().fit(matrix)
+    model = LogisticRegression(C=c, max_iter=2000).fit(scaler.transform(matrix), labels)
+    return {
+        "classes": [str(k) for k in model.classes_],
+        "features": names,
+        "mean": [float(v) for v in scaler.mean_],
+        "scale": [float(v) if v > 0 else 1.0 for v in scaler.scale_],
+        "coef": [[float(w) for w in row] for row in model.coef_],
+        "intercept": [float(b) for b in model.intercept_],
+        "C": c,
+        "trained_on": len(labels),
+        "label_counts": dict(Counter(labels)),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    from sklearn.model_selection import GroupKFold
+
+    from nlp.dehyphenate import HyphenModel
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("events", type=Path)
+    parser.add_argument("--out", type=Path, default=ROOT / "models" / "hyphen" / "model.json")
+    args = parser.parse_args(argv)
+    features, labels, groups = residual(args.events, "train")
+    print(f"{len(labels)} residual training events: {dict(Counter(labels))}", file=sys.stderr)
+    best_c, best_score = 1.0, -1.0
+    for c in (0.03, 0.1, 0.3, 1.0, 3.0):
+        right = 0
+        for train, test in GroupKFold(n_splits=5).split(features, labels, groups):
+            data = fit([features[i] for i in train], [labels[i] for i in train], c)
+            path = args.out.with_suffix(".tmp.json")
+            path.write_text(json.dumps(data), encoding="utf-8")
+            model = HyphenModel.load(path)
+            path.unlink()
+            for i in test:
+                probabilities = model.probabilities(features[i])
+                right += max(probabilities, key=probabilities.__getitem__) == labels[i]
+        score = right / len(labels)
+        print(f"C={c}: cross-validated accuracy on residual events {score:.4f}", file=sys.stderr)
+        if score > best_score:
+            best_c, best_score = c, score
+    data = fit(features, labels, best_c)
+    data["cross_validated_accuracy"] = round(best_score, 4)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out} (C={best_c})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
