@@ -14,7 +14,8 @@ class Line:
     `gap_before` marks a paragraph break before the line (a blank line in text input, extra
     vertical space in a PDF); `bullet` marks a line that starts a bullet item (the bullet glyph
     itself is stripped from `text`); `continues` marks a line the reader knows belongs to the same
-    block as the one before (a wrapped title in one text box), whatever its length.
+    block as the one before (a wrapped title in one text box), whatever its length. `kind` is "text",
+    or "table" for a whole table (cells joined by " | ", rows by newlines) kept out of paragraph text.
     """
 
     text: str
@@ -26,6 +27,7 @@ class Line:
     bullet: bool = False
     gap_before: bool = False
     continues: bool = False
+    kind: str = "text"
 
 
 @dataclass
@@ -38,12 +40,17 @@ class Page:
 
 @dataclass
 class RawDocument:
-    """What a reader returns: `kind` is "pdf" or "text"; `metadata` holds PDF info (Title, Author, dates)."""
+    """What a reader returns: `kind` is "pdf" or "text"; `metadata` holds PDF info (Title, Author, dates).
+
+    `outline` is the PDF's bookmark tree flattened to (level, title), level 1 at the top; empty when
+    the file has none.
+    """
 
     source: str
     kind: str
     pages: list[Page]
     metadata: dict[str, str] = field(default_factory=dict)
+    outline: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def lines(self) -> list[Line]:

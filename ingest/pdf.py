@@ -20,6 +20,9 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from ingest.errors import IngestError
+from ingest.furniture import Row, find_furniture
+from ingest.layout import Word as _Word
+from ingest.layout import group_rows, reading_segments
 from ingest.model import Line, Page, RawDocument
 
 METADATA_KEYS = ("Title", "Author", "Subject", "CreationDate", "ModDate")
@@ -35,47 +38,115 @@ _NUMBERED_BULLET = re.compile(r"^(?:\d{1,2}[.)]|[a-zåäö]\))\s+(?=\S)")
 _GAP_FACTOR = 0.3
 # Too few lines to measure: assume common 1.2 leading, whose white space is about 0.2 of the size.
 _USUAL_WHITE = 0.25
-# Two columns need a vertical strip at least this wide, with no word crossing it, near the middle.
-_MIN_GUTTER = 9.0
-_GUTTER_ZONE = (0.25, 0.75)
 
 T = TypeVar("T")
 
 
-@dataclass
-class _Word:
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    font: str
-    size: float
-
-
 def read_pdf(path: Path, source: str) -> RawDocument:
-    """Read `path` into a RawDocument (kind "pdf"); raise IngestError for anything unreadable."""
+    """Read `path` into a RawDocument (kind "pdf"); raise IngestError for anything unreadable.
+
+    Two passes: every page's words first, so that running headers and footers can be recognised by
+    repetition across pages and dropped before columns, gaps and blocks are worked out.
+    """
     _check_header(path)
     pdf = _pdfminer_call(path, "open", lambda: pdfplumber.open(path))
     with pdf:
         metadata = _metadata(pdf, path)
+        outline = _outline(pdf)
         page_count = _pdfminer_call(path, "read", lambda: len(pdf.pages))
         if page_count == 0:
             raise IngestError("corrupt", f"{path.name} has no pages; re-export it from the source program.")
-        pages = []
-        for number, page in enumerate(pdf.pages, start=1):
-            words = _pdfminer_call(path, "read", lambda page=page: _page_words(page))
-            pages.append(Page(number=number, lines=_layout_lines(words, number),
-                              width=float(page.width), height=float(page.height)))
+        sheets: list[_Sheet] = []
+        for page in pdf.pages:
+            sheets.append(_pdfminer_call(path, "read", lambda page=page: _read_sheet(page)))
             # Drop pdfplumber's per-page object cache so long reports do not grow memory.
             page.close()
+    furniture = find_furniture([(s.height, [_furniture_row(row) for row in s.rows]) for s in sheets])
+    pages = []
+    for number, (sheet, drop) in enumerate(zip(sheets, furniture, strict=True), start=1):
+        words = [w for i, row in enumerate(sheet.rows) if i not in drop for w in row]
+        pages.append(Page(number=number, lines=_layout_lines(words, sheet.tables, number),
+                          width=sheet.width, height=sheet.height))
     if not any(page.lines for page in pages):
         raise IngestError(
             "no_text_layer",
             f"{path.name} has {len(pages)} page(s) but no extractable text (scanned?); "
             "OCR it first, e.g. `ocrmypdf -l swe in.pdf out.pdf`, and add the OCR'd file.",
         )
-    return RawDocument(source=source, kind="pdf", pages=pages, metadata=metadata)
+    pictures = [str(p.number) for s, p in zip(sheets, pages, strict=True) if s.images and not p.lines]
+    if pictures:
+        # Photo-only pages are normal in municipal reports (covers, spreads); noted, not an error.
+        metadata["PhotoPages"] = ",".join(pictures)
+    return RawDocument(source=source, kind="pdf", pages=pages, metadata=metadata, outline=outline)
+
+
+def _outline(pdf: pdfplumber.PDF) -> list[tuple[int, str]]:
+    """Bookmarks as (level, title); entries naming merged files ("62.1.pdf") are not headings.
+
+    A broken or missing outline is common and harmless: headings then come from layout alone.
+    """
+    try:
+        entries = list(pdf.doc.get_outlines())
+    except Exception:
+        return []
+    outline = []
+    for entry in entries:
+        level, title = entry[0], entry[1]
+        if not isinstance(title, str):
+            continue
+        title = unicodedata.normalize("NFC", " ".join(title.split()))
+        if title and not title.lower().endswith(".pdf"):
+            outline.append((int(level), title))
+    return outline
+
+
+@dataclass
+class _Table:
+    bbox: tuple[float, float, float, float]
+    rows: list[list[str]]
+
+
+@dataclass
+class _Sheet:
+    """One page as read in the first pass: its rows of words, ruled tables and whether it has images."""
+
+    width: float
+    height: float
+    rows: list[list[_Word]]
+    tables: list[_Table]
+    images: int
+
+
+def _read_sheet(page: Any) -> _Sheet:
+    words = _page_words(page)
+    tables = _page_tables(page)
+    if tables:
+        words = [w for w in words if not any(_inside(w, table.bbox) for table in tables)]
+    return _Sheet(float(page.width), float(page.height), group_rows(words), tables, len(page.images))
+
+
+def _page_tables(page: Any) -> list[_Table]:
+    """Ruled tables (pdfplumber's line strategy) with at least two rows and two columns."""
+    if not (page.rects or page.lines):
+        return []
+    tables = []
+    for found in page.find_tables():
+        rows = [[" ".join((cell or "").split()) for cell in row] for row in found.extract()]
+        rows = [row for row in rows if any(row)]
+        if len(rows) >= 2 and max(len(row) for row in rows) >= 2:
+            tables.append(_Table(tuple(float(v) for v in found.bbox), rows))  # type: ignore[arg-type]
+    return tables
+
+
+def _inside(word: _Word, bbox: tuple[float, float, float, float]) -> bool:
+    x = (word.x0 + word.x1) / 2
+    y = (word.top + word.bottom) / 2
+    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+
+
+def _furniture_row(row: list[_Word]) -> Row:
+    return Row(" ".join(w.text for w in row), min(w.top for w in row), max(w.bottom for w in row),
+               max(w.size for w in row))
 
 
 def is_bold_font(fontname: str) -> bool:
@@ -159,76 +230,24 @@ def _page_words(page: Any) -> list[_Word]:
     ]
 
 
-def _layout_lines(words: list[_Word], page_number: int) -> list[Line]:
-    """Reading-order lines of one page: left column then right when a clear gutter splits the page."""
+def _layout_lines(words: list[_Word], tables: list[_Table], page_number: int) -> list[Line]:
+    """Reading-order lines of one page, with each table as one "table" line where its top falls."""
     lines: list[Line] = []
-    for column in _split_columns(words):
-        column_lines = [_make_line(group, page_number) for group in _group_rows(column)]
-        _mark_gaps(column_lines)
-        lines.extend(column_lines)
+    for segment in reading_segments(words):
+        segment_lines = [_make_line(group, page_number) for group in group_rows(segment)]
+        _mark_gaps(segment_lines)
+        lines.extend(segment_lines)
+    for table in sorted(tables, key=lambda t: t.bbox[1]):
+        text = "\n".join(" | ".join(cell for cell in row if cell) for row in table.rows)
+        line = Line(text=unicodedata.normalize("NFC", text), page=page_number, bbox=table.bbox,
+                    gap_before=True, kind="table")
+        # Before the first line printed below the table's top edge in reading order.
+        below = (i for i, other in enumerate(lines) if other.bbox and other.bbox[1] > table.bbox[1])
+        at = next(below, len(lines))
+        lines.insert(at, line)
+        if at + 1 < len(lines):
+            lines[at + 1].gap_before = True
     return lines
-
-
-def _split_columns(words: list[_Word]) -> list[list[_Word]]:
-    """Two columns when a vertical strip near the middle is crossed by no word; else one.
-
-    Deliberately simple (one gutter, no full-width title band): finer layout analysis lives elsewhere.
-    """
-    if len(words) < 20:
-        return [words]
-    left_edge = min(w.x0 for w in words)
-    right_edge = max(w.x1 for w in words)
-    span = right_edge - left_edge
-    if span <= 0:
-        return [words]
-    lo, hi = left_edge + span * _GUTTER_ZONE[0], left_edge + span * _GUTTER_ZONE[1]
-    best: tuple[float, float] | None = None
-    gap_start = lo
-    for x0, x1 in _merged_spans(words, lo, hi) + [(hi, hi)]:
-        if x0 - gap_start >= _MIN_GUTTER and (best is None or x0 - gap_start > best[1] - best[0]):
-            best = (gap_start, x0)
-        gap_start = max(gap_start, x1)
-    if best is None:
-        return [words]
-    middle = (best[0] + best[1]) / 2
-    left = [w for w in words if w.x1 <= middle]
-    right = [w for w in words if w.x0 >= middle]
-    # A few stray words on one side (a page number, a marginal note) do not make a column.
-    if min(len(left), len(right)) < 0.15 * len(words):
-        return [words]
-    if min(len(_group_rows(left)), len(_group_rows(right))) < 3:
-        return [words]
-    return [left, right]
-
-
-def _merged_spans(words: list[_Word], lo: float, hi: float) -> list[tuple[float, float]]:
-    """Horizontal extents of words inside [lo, hi], merged where they overlap, left to right."""
-    spans = sorted((max(w.x0, lo), min(w.x1, hi)) for w in words if w.x1 > lo and w.x0 < hi)
-    merged: list[tuple[float, float]] = []
-    for x0, x1 in spans:
-        if merged and x0 <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], x1))
-        else:
-            merged.append((x0, x1))
-    return merged
-
-
-def _group_rows(words: list[_Word]) -> list[list[_Word]]:
-    """Words sharing a baseline band form a row; rows top to bottom, words left to right."""
-    rows: list[list[_Word]] = []
-    bands: list[tuple[float, float]] = []
-    for word in sorted(words, key=lambda w: (w.top, w.x0)):
-        if rows:
-            top, bottom = bands[-1]
-            overlap = min(bottom, word.bottom) - max(top, word.top)
-            # Half the smaller height: superscripts join their line, the next line does not.
-            if overlap >= 0.5 * min(bottom - top, word.bottom - word.top):
-                rows[-1].append(word)
-                bands[-1] = (min(top, word.top), max(bottom, word.bottom))
-                continue
-        rows.append([word])
-        bands.append((word.top, word.bottom))
-    return [sorted(row, key=lambda w: w.x0) for row in rows]
 
 
 def _make_line(row: list[_Word], page_number: int) -> Line:

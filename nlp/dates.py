@@ -5,7 +5,11 @@ Reads: a text and the report's own date (or None). Writes: `Mention`s of type DA
 expressions over Swedish calendar words; where several match overlapping text the longest wins, as in
 the entity resolver. Span conventions follow the seed annotator: a leading `den` is inside the span;
 a preposition stays with a deictic or year-less period word (`under våren`, `I veckan`, `under
-påskhelgen`) and is left out before a calendar name (`april`, `2021`, `början av juni`).
+påskhelgen`) and is left out before a calendar name (`april`, `2021`, `början av juni`); prepositions
+whose meaning the norm cannot carry (`efter`, `från`, `sedan`, `före`) are always left out. A word
+that names the kind of year (`år 2030`, `verksamhetsåret 2023`, `åren 2023–2025`), a weekday before
+a date (`tisdagen den 14 mars`) and an edge phrase (`utgången av 2021`) are inside the span, as
+`april månad` and `början av juni` are in the seed gold.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.mention import Mention, add_candidate
-from nlp.wordclass import NON_COUNT_UNITS, could_be_noun, counted_noun, following_words
+from nlp.wordclass import could_be_noun, year_like_number_counts
 
 Period = tuple[date, date, str]
 
@@ -28,7 +32,8 @@ MONTHS = {
     "januari": 1, "februari": 2, "mars": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7,
     "augusti": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
 }  # fmt: skip
-# Abbreviations are only trusted right after a day number (`8 jan`); alone, `jul` is Christmas.
+# Abbreviations are trusted after a day number (`8 jan`), before a year (`dec 2022`), in a month range
+# (`jan–mars`) and after `i`/`under` (`i feb`); alone, `jul` is Christmas and never a month.
 MONTH_ABBR = {"jan": 1, "feb": 2, "febr": 2, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
               "okt": 10, "nov": 11, "dec": 12}  # fmt: skip
 SEASONS = {"vår": (3, 3), "sommar": (6, 3), "höst": (9, 3), "vinter": (12, 3)}  # first month, length
@@ -36,7 +41,7 @@ ORDINALS = {"första": 1, "1:a": 1, "andra": 2, "2:a": 2, "tredje": 3, "3:e": 3,
 
 _L = r"(?<![\w/.:,-])"  # left edge: not glued to a word, path, clock time or number
 _R = r"(?![-–/:.,]?\w)"  # right edge: not continuing as an identifier or another number
-_E = r"(?!\w)"
+_E = r"(?![\w\u00ad])"  # a soft hyphen continues the word
 MONTH = r"(?:" + "|".join(MONTHS) + r")"
 MONTH_D = r"(?:" + "|".join(MONTHS) + "|(?:" + "|".join(MONTH_ABBR) + r")\.?)"
 DAYN = r"(?:3[01]|[12]\d|0?[1-9])"
@@ -45,9 +50,19 @@ YEAR = r"(?:19|20)\d\d"
 DEN = r"(?:den\s+)?"
 DASH = r"\s*[-–—]\s*"
 RANGE = r"(?:\s*[-–—]\s*|\s+(?:till(?:\s+och\s+med)?|t\.o\.m\.?|och)\s+)"
-EDGE = r"(?:början|slutet|mitten)\s+av\s+"
+RANGE_X = r"(?:\s*[-–—]\s*|\s+(?:till(?:\s+och\s+med)?|t\.o\.m\.?)\s+)"
+MONTH_ABBR_NOT_JUL = r"(?:" + "|".join(a for a in MONTH_ABBR if a != "jul") + r")"
+EDGE = r"(?:början|slutet|mitten|utgången)\s+av\s+"
+WEEKDAYS = {"måndag": 0, "tisdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4, "lördag": 5, "söndag": 6}
+WEEKDAY = r"(?:" + "|".join(WEEKDAYS) + r")(?:en)?"
+# A weekday naming the day of a date is part of its span; it adds nothing to the norm.
+WDAY = rf"(?:{WEEKDAY}(?:,)?\s+)?"
+# The noun that says what kind of year follows (`år 2030`, `verksamhetsåret 2023`).
+YEAR_WORD = r"(?:(?:verksamhets|budget|kalender|räkenskaps|redovisnings)?år(?:et|en)?\s+)"
+# `nästa år`, `i fjol` after a year-less day or month gives it its year (`den 1 juli nästa år`).
+REL_YEAR = r"(?:\s+(?P<ry>nästa\s+år|nästkommande\s+år|förra\s+året|föregående\s+år|i\s+år|i\s*fjol))"
 # Prepositions that carry meaning before a deictic period word and so belong to its span.
-PREP = r"(?:(?:i|under(?:\s+hela)?|till|inför|efter|från|sedan|före|för|fram\s+till)\s+)"
+PREP = r"(?:(?:i|under(?:\s+hela)?|till|inför|för)\s+)"
 SEASON_DEF = r"(?P<season>våren|sommaren|hösten|vintern)"
 SEASON_GEN = r"(?P<season>vårens|sommarens|höstens|vinterns)"
 TERM = r"(?P<term>vårterminen|höstterminen)"
@@ -189,10 +204,12 @@ def _fixed(m: re.Match, period: Period | None, year: int) -> _Match | None:
 
 
 def _yearless(m: re.Match, build: Callable[[int], Period | None], year: int | None) -> _Match | None:
-    """An expression whose year is written (`8 maj 2023`) or comes from the report date (`8 maj`)."""
+    """An expression whose year is written (`8 maj 2023`), said relative to the report (`den 1 juli
+    nästa år`) or left to the report date (`8 maj`)."""
     if year is not None:
         return _fixed(m, build(year), year)
-    return _Match(m.start(), m.end(), lambda r: build(r.year), "year")
+    shift = _shift_of(m.group("ry")) if m.groupdict().get("ry") else 0
+    return _Match(m.start(), m.end(), lambda r: build(r.year + shift), "year")
 
 
 def _b_day_range_cross(m: re.Match) -> _Match | None:
@@ -284,16 +301,40 @@ _YEAR_PREP = re.compile(
 def _b_year(m: re.Match) -> _Match | None:
     y = int(m.group("y"))
     before = m.string[max(0, m.start() - 30) : m.start()]
-    nxt = following_words(m.string, m.end(), 1)
-    # `2023 deltagare`, `2000 kr`: a number that counts or prices something is not a year.
-    counts = (
-        nxt
-        and nxt[0][0] != "års"
-        and (nxt[0][0].lower() in NON_COUNT_UNITS or counted_noun(m.string, m.end()))
-    )
-    if counts and not _YEAR_PREP.search(before):
+    named = m.start("y") > m.start()  # `år 2030`, `början av 2024`: nothing but a year can follow
+    if not named and year_like_number_counts(m.string, m.end()) and not _YEAR_PREP.search(before):
         return None
     return _fixed(m, _year(y), y)
+
+
+def _b_dotted(m: re.Match) -> _Match | None:
+    """`17.9.2015`: only with a four-digit year, since `3.2.1` numbers sections."""
+    day = _day(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    return _fixed(m, (day, day, "day"), day.year) if day else None
+
+
+def _b_weekday(m: re.Match) -> _Match | None:
+    """`på fredag` is the coming one, `i måndags` the last one; both counted from the report date."""
+    wd = WEEKDAYS[(m.group("wd") or m.group("wd2")).lower().removesuffix("en")]
+    past = bool(m.groupdict().get("past")) or (m.group("rel") or "").lower() == "förra"
+
+    def build(r: date) -> Period:
+        step = ((r.weekday() - wd) % 7 or 7) if past else ((wd - r.weekday()) % 7 or 7)
+        day = r - timedelta(days=step) if past else r + timedelta(days=step)
+        return day, day, "day"
+
+    return _Match(m.start(), m.end(), build, "date")
+
+
+def _b_season_past(m: re.Match) -> _Match:
+    """`i höstas`, `i våras`: the latest such season that had begun by the report date."""
+    key = {"höst": "höst", "vår": "vår", "somr": "sommar", "vintr": "vinter"}[m.group("stem").lower()]
+
+    def build(r: date) -> Period:
+        period = _season(key, r.year)
+        return period if period[0] <= r else _season(key, r.year - 1)
+
+    return _Match(m.start(), m.end(), build, "date")
 
 
 def _b_season_year(m: re.Match) -> _Match | None:
@@ -360,11 +401,12 @@ def _this_week(r: date, shift: int) -> Period:
     return monday, monday + timedelta(days=6), "week"
 
 
-def _shift_of(word: str) -> int:
-    w = word.lower()
-    if w.startswith(("näst", "kommande")):
+def _shift_of(phrase: str) -> int:
+    """+1 for `nästa`/`kommande`, -1 for `förra`/`föregående`/`i fjol`, else 0 (`i år`, `denna vecka`)."""
+    w = phrase.lower()
+    if re.search(r"\b(?:näst|kommande)", w):
         return 1
-    if w.startswith(("förra", "föregående", "fjol")):
+    if re.search(r"\b(?:förra|föregående)|fjol", w):
         return -1
     return 0
 
@@ -391,7 +433,7 @@ def _b_month_rel(m: re.Match) -> _Match | None:
 def _b_year_rel(m: re.Match) -> _Match | None:
     if _frequency_before(m):
         return None
-    shift = _shift_of(m.group("rel") or "")
+    shift = _shift_of(m.group(0))
     return _Match(m.start(), m.end(), lambda r: _year(r.year + shift), "year")
 
 
@@ -460,40 +502,47 @@ def _frequency_before(m: re.Match) -> bool:
 
 _RULES: list[tuple[str, Callable[[re.Match], _Match | None]]] = [
     (
-        rf"{_L}(?:\b{EDGE})?{DEN}(?P<d1>{DAY})\s+(?P<m1>{MONTH_D})(?:\s+(?P<y1>{YEAR}))?{RANGE}{DEN}(?P<d2>{DAY})"
-        rf"\s+(?P<m2>{MONTH_D})(?:\s+(?P<y2>{YEAR}))?{_E}",
+        # Not `och` between two whole dates: `1 februari och den 5 juni` lists two days.
+        rf"{_L}(?:\b{EDGE})?{WDAY}{DEN}(?P<d1>{DAY})\s+(?P<m1>{MONTH_D})(?:\s+(?P<y1>{YEAR}))?{RANGE_X}{DEN}"
+        rf"(?P<d2>{DAY})\s+(?P<m2>{MONTH_D})(?:\s+(?P<y2>{YEAR}))?{_E}",
         _b_day_range_cross,
     ),
     (
-        rf"{_L}{DEN}(?P<d1>{DAY}){RANGE}{DEN}(?P<d2>{DAY})\s+(?P<m>{MONTH_D})(?:\s+(?P<y>{YEAR}))?{_E}",
+        rf"{_L}{WDAY}{DEN}(?P<d1>{DAY}){RANGE}{DEN}(?P<d2>{DAY})\s+(?P<m>{MONTH_D})(?:\s+(?P<y>{YEAR})|{REL_YEAR})?{_E}",
         _b_day_range,
     ),
-    (rf"{_L}{DEN}(?P<d>{DAY})\s+(?P<m>{MONTH_D})(?:\s+(?P<y>{YEAR}))?{_E}", _b_day),
+    (rf"{_L}{WDAY}{DEN}(?P<d>{DAY})\s+(?P<m>{MONTH_D})(?:\s+(?P<y>{YEAR})|{REL_YEAR})?{_E}", _b_day),
     (
-        rf"{_L}{DEN}(?P<d1>{DAYN})/(?P<m1>1[0-2]|0?[1-9])(?:{DASH}(?P<d2>{DAYN})/(?P<m2>1[0-2]|0?[1-9]))?"
+        rf"{_L}{WDAY}{DEN}(?P<d1>{DAYN})/(?P<m1>1[0-2]|0?[1-9])(?:{RANGE_X}{DEN}(?P<d2>{DAYN})/(?P<m2>1[0-2]|0?[1-9]))?"
         rf"(?:[/ ](?P<y>{YEAR}|\d\d))?{_R}(?!\s+av\b)",
         _b_numeric,
     ),
+    (rf"{_L}{WDAY}{DEN}(?P<d>{DAYN})\.(?P<m>1[0-2]|0?[1-9])\.(?P<y>{YEAR}){_R}", _b_dotted),
     (
         rf"{_L}(?P<y1>{YEAR})-(?P<m1>\d\d)-(?P<d1>\d\d)(?:{RANGE}(?P<y2>{YEAR})-(?P<m2>\d\d)-(?P<d2>\d\d))?{_R}",
         _b_iso,
     ),
     (
-        rf"\b(?:{EDGE})?(?P<m1>{MONTH})(?:\s+(?P<y1>{YEAR}))?(?:{DASH}|\s+(?:till(?:\s+och\s+med)?|t\.o\.m\.?)\s+)"
-        rf"(?P<m2>{MONTH})(?:\s+(?P<y2>{YEAR}))?{_E}",
+        rf"\b(?:{EDGE})?(?P<m1>{MONTH_D})(?:\s+(?P<y1>{YEAR}))?(?:{DASH}|\s+(?:till(?:\s+och\s+med)?|t\.o\.m\.?)\s+)"
+        rf"(?P<m2>{MONTH_D})(?:\s+(?P<y2>{YEAR}))?{_E}",
         _b_month_range,
     ),
     (rf"\b(?:{EDGE})?(?P<m>{MONTH})(?:\s+månad)?(?:\s+(?P<y>{YEAR}))?{_E}", _b_month),
-    (rf"{_L}(?P<y1>{YEAR})(?:\s*[-–]\s*|\s+till\s+)(?P<y2>{YEAR}|\d\d){_R}", _b_year_range),
+    (rf"\b(?:{EDGE})?(?P<m>{MONTH_ABBR_NOT_JUL})\.?\s+(?P<y>{YEAR}){_R}", _b_month),
+    (rf"(?:(?<=\bi\s)|(?<=\bunder\s))(?P<m>{MONTH_ABBR_NOT_JUL})(?![\w\u00ad])", _b_month),
+    (
+        rf"{_L}(?:{EDGE}|{YEAR_WORD})?(?P<y1>{YEAR})(?:\s*[-–]\s*|\s+till\s+)(?P<y2>{YEAR}|\d\d){_R}",
+        _b_year_range,
+    ),
     (rf"\b(?:läsåret|läsår|verksamhetsåret)\s+(?P<y1>{YEAR})\s*/\s*(?P<y2>{YEAR}|\d\d){_R}", _b_school_year),
-    (rf"{_L}(?P<y>{YEAR}){_R}", _b_year),
+    (rf"{_L}(?:{EDGE}|{YEAR_WORD})?(?P<y>{YEAR}){_R}", _b_year),
     (rf"\b(?:{EDGE})?(?:{SEASON_DEF}|{TERM})\s+(?P<y>{YEAR}){_R}", _b_season_year),
     (rf"\b{PREP}?(?:{EDGE})?{SEASON_DEF}{_E}(?!\s+{YEAR})", _b_season_rel),
     (rf"\b{SEASON_GEN}{_E}", _b_season_rel),
     (rf"\b{PREP}?{TERM}{_E}(?!\s+{YEAR})", _b_term_rel),
-    (r"\b(?:i|till|inför)\s+(?P<season>höst|vår|sommar|vinter)(?!\w)", _b_i_var),
+    (r"\b(?:i|till|inför)\s+(?P<season>höst|vår|sommar|vinter)(?![\w\u00ad])", _b_i_var),
     (
-        r"\b(?P<rel>nästa|nästkommande|förra|föregående)\s+(?P<season>höst|vår|sommar|vinter)(?:en)?(?!\w)",
+        r"\b(?P<rel>nästa|nästkommande|förra|föregående)\s+(?P<season>höst|vår|sommar|vinter)(?:en)?(?![\w\u00ad])",
         _b_season_shift,
     ),
     (
@@ -501,18 +550,18 @@ _RULES: list[tuple[str, Callable[[re.Match], _Match | None]]] = [
         _b_week,
     ),
     (
-        r"\b(?:i\s+veckan|under\s+veckan|(?P<rel>denna|nästa|förra|kommande)\s+veck(?:a|an)|den\s+här\s+veckan)(?!\w)",
+        r"\b(?:i\s+veckan|under\s+veckan|(?P<rel>denna|nästa|förra|kommande)\s+veck(?:a|an)|den\s+här\s+veckan)(?![\w\u00ad])",
         _b_week_rel,
     ),
     (
-        r"\b(?:under\s+månaden|(?P<rel>denna|nästa|förra|kommande)\s+månad(?:en)?|den\s+här\s+månaden)(?!\w)",
+        r"\b(?:under\s+månaden|(?P<rel>denna|nästa|förra|kommande)\s+månad(?:en)?|den\s+här\s+månaden)(?![\w\u00ad])",
         _b_month_rel,
     ),
     (
         r"\b(?:(?P<rel>nästa|nästkommande|förra|föregående)\s+år(?:et|s|ets)?|i\s+år(?!\s*\d)|i\s*fjol|"
-        r"(?P<rel2>detta|innevarande)\s+år|det\s+här\s+året|årets|"
+        r"(?:detta|innevarande)\s+år|det\s+här\s+året|årets|"
         r"(?:under(?:\s+hela)?|för|inför|hela|under\s+resten\s+av|i\s+(?:början|slutet|mitten)\s+av|"
-        r"(?:början|slutet|mitten|resten)\s+av)\s+året)(?!\w)",
+        r"(?:början|slutet|mitten|resten)\s+av)\s+året)(?![\w\u00ad])",
         _b_year_rel,
     ),
     (
@@ -521,7 +570,13 @@ _RULES: list[tuple[str, Callable[[re.Match], _Match | None]]] = [
         _b_part,
     ),
     (rf"\b{PREP}?{HOLIDAY}(?:\s+(?P<y>{YEAR}))?{_E}", _b_holiday),
-    (r"\b(?:i\s+)(?P<hol>påskas|julas)(?!\w)", _b_holiday_past),
+    (r"\b(?:i\s+)(?P<hol>påskas|julas)(?![\w\u00ad])", _b_holiday_past),
+    (r"\bi\s+(?P<stem>höst|vår|somr|vintr)as(?![\w\u00ad])", _b_season_past),
+    (
+        rf"\b(?:på\s+|(?P<rel>nästa|kommande|förra)\s+)(?P<wd>{WEEKDAY})(?![\w\u00ad])"
+        rf"|\bi\s+(?P<wd2>{WEEKDAY})(?P<past>s)(?![\w\u00ad])",
+        _b_weekday,
+    ),
 ]
 _COMPILED = [(re.compile(p, re.IGNORECASE), b) for p, b in _RULES]
 

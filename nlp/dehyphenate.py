@@ -76,6 +76,33 @@ def _legal_point(head: str, right: str) -> bool:
     return len(head) in _hyphenator().positions((head + right).lower())
 
 
+_PREFIX_CACHE: dict[int, tuple[Counter[str], int, Counter[str]]] = {}
+
+
+def _hyphen_prefixes(vocabulary: Counter[str]) -> Counter[str]:
+    """How often each first part stands before a hyphen in the document (`tv` in `tv-programmen`).
+
+    A first part the document hyphenates elsewhere is likely hyphenated here too. Cached per
+    vocabulary object (one per document) so each break costs a look-up, not a scan.
+    """
+    cached = _PREFIX_CACHE.get(id(vocabulary))
+    if cached and cached[0] is vocabulary and cached[1] == len(vocabulary):
+        return cached[2]
+    prefixes: Counter[str] = Counter()
+    for word, count in vocabulary.items():
+        parts = re.split(r"[-\u2010\u2011]", word)
+        for index in range(1, len(parts)):
+            prefixes["-".join(parts[:index])] += count
+    if len(_PREFIX_CACHE) > 64:
+        _PREFIX_CACHE.clear()
+    _PREFIX_CACHE[id(vocabulary)] = (vocabulary, len(vocabulary), prefixes)
+    return prefixes
+
+
+_VOWEL = re.compile(r"[aeiouyåäöéüæø]", re.IGNORECASE)
+_ADJECTIVE = ("isk", "iskt", "iska", "sk", "ska", "skt")
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What is known about one line-end hyphen; `features` feeds the classifier."""
@@ -92,6 +119,8 @@ class Evidence:
     vocab_hyphenated: int
     vocab_stem: int
     vocab_right: int
+    vocab_prefix: int  # the stem before a hyphen elsewhere in the document
+    zipf_stem_en: float
 
     @classmethod
     def of(cls, stem: str, right: str, vocabulary: Counter[str]) -> Evidence:
@@ -103,6 +132,8 @@ class Evidence:
             zipf_joined_en=_zipf(joined, "en"), legal=_legal_point(head, right),
             vocab_joined=vocabulary[(stem + right).lower()], vocab_hyphenated=vocabulary[f"{stem}-{right}".lower()],
             vocab_stem=vocabulary[stem.lower()], vocab_right=vocabulary[right.lower()],
+            vocab_prefix=_hyphen_prefixes(vocabulary)[stem.lower()] if vocabulary else 0,
+            zipf_stem_en=_zipf(head, "en"),
         )
 
     def features(self) -> dict[str, float]:
@@ -126,6 +157,12 @@ class Evidence:
             "right_len": min(len(self.right), 20) / 10,
             "short_right": float(len(self.right) <= 3),
             "linking_s": float(self.head.endswith("s")),
+            "vocab_prefix": math.log1p(self.vocab_prefix),
+            "zipf_stem_en": self.zipf_stem_en,
+            "head_no_vowel": float(not _VOWEL.search(self.head)),
+            "adjective_pair": float(self.head.endswith(_ADJECTIVE) and self.right.endswith(_ADJECTIVE + ("a", "t"))),
+            "short_head": float(len(self.head) <= 3),
+            "capital_known_en": float(self.head[:1].isupper()) * self.zipf_stem_en,
             "known_parts_unknown_whole": float(
                 self.zipf_stem >= KNOWN_WORD and self.zipf_right >= KNOWN_WORD and self.zipf_joined == 0
             ),
@@ -136,7 +173,7 @@ class Evidence:
             f"zipf sv {self.head + self.right}={self.zipf_joined:.1f}, {self.head}={self.zipf_stem:.1f}, "
             f"{self.right}={self.zipf_right:.1f}; en {self.zipf_joined_en:.1f}; "
             f"{'legal' if self.legal else 'no'} hyphenation point; in document: joined "
-            f"{self.vocab_joined}x, hyphenated {self.vocab_hyphenated}x"
+            f"{self.vocab_joined}x, hyphenated {self.vocab_hyphenated}x, {self.stem}- {self.vocab_prefix}x"
         )
 
 
@@ -182,7 +219,9 @@ def _certain(stem: str, right: str, left: str) -> tuple[str, str] | None:
     """Decisions that need no weighing of evidence, or None."""
     head = re.split(r"[-\u2010\u2011]", stem)[-1]
     bare = right.rstrip(".")
-    if bare.lower() in COORDINATORS or right.lower() in COORDINATORS:
+    # A sentence ending right after the coordinator (`skynd-samt.`) leaves no second part to coordinate.
+    ends_sentence = right.endswith(".") and right.lower() != "resp."
+    if (bare.lower() in COORDINATORS or right.lower() in COORDINATORS) and not ends_sentence:
         if _zipf(head + bare) < KNOWN_WORD:
             return SUSPENDED, f"coordinator {right!r} follows"
     if left.endswith(NON_BREAKING_HYPHEN):
@@ -197,6 +236,8 @@ def _certain(stem: str, right: str, left: str) -> tuple[str, str] | None:
         return KEEP, f"mixed-case abbreviation {head!r}"
     if len(head) == 1:
         return KEEP, f"single letter {head!r}"
+    if head.isalpha() and not _VOWEL.search(head):
+        return KEEP, f"no vowel in {head!r}: an abbreviation, never a syllable"
     if right[:1].isupper():
         return KEEP, "capital after the hyphen"
     return None
@@ -220,7 +261,9 @@ def _votes(evidence: Evidence) -> tuple[str, str] | None:
         return JOIN, "joined form is a known Swedish word"
     if english:
         return JOIN, "joined form is a known English word"
-    if e.legal and e.zipf_stem < KNOWN_WORD and e.right.lower() not in DASH_OPENERS:
+    # An unknown fragment before a legal point: a hyphenated word, unless the fragment is a name or
+    # abbreviation of its own (`Isaf-styrkan`, `hpv-virus`), which wordfreq knows a little.
+    if e.legal and e.zipf_stem < 2.0 and e.head.islower() and e.right.lower() not in DASH_OPENERS:
         return JOIN, "legal hyphenation point inside an unknown word"
     return None
 

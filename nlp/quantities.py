@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from nlp.dates import date_spans
 from nlp.mention import Mention, add_candidate
-from nlp.wordclass import counted_noun
+from nlp.wordclass import counted_noun, year_like_number_counts
 
 _UNITS = {"två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8, "nio": 9, "tio": 10,
           "elva": 11, "tolv": 12, "tretton": 13, "fjorton": 14, "femton": 15, "sexton": 16, "sjutton": 17,
@@ -42,7 +42,7 @@ _QUAL = "|".join(f"(?P<{k}>{v})" for k, v in QUALIFIERS.items())
 
 _COUNT = re.compile(
     rf"{_L}(?:(?:{_QUAL})\s+)?(?P<num>{DIGITS}|{NUMBER_WORD})"
-    rf"(?:\s+(?P<mult>tusen|miljoner|miljon|miljarder|miljard))?{_R}",
+    rf"(?:\s+(?P<mult>tusen|miljoner|miljon|miljarder|miljard|milj\.?))?{_R}",
     re.IGNORECASE,
 )
 # `ett 30-tal`, `ett drygt tjugotal`: an approximate round number.
@@ -62,7 +62,26 @@ _MONEY = re.compile(
     r"(?![\w€$]))",
     re.IGNORECASE,
 )
-_MULT_ABBR = {"milj.": 10**6, "mn": 10**6, "md": 10**9}
+_MULT_ABBR = {"milj.": 10**6, "milj": 10**6, "mn": 10**6, "md": 10**9}
+# `under 20 deltagare` is "fewer than" only after a word that states an amount; elsewhere `under`
+# means "during" (`närvarade under 19 avhysningar`) and the count has no qualifier.
+_UNDER_AS_MAX_AFTER = frozenset([
+    "strax", "något", "lite", "är", "var", "blev", "blir", "med", "på", "till", "totalt", "sammanlagt",
+    "endast", "bara", "ligger", "låg", "uppgick", "uppgår", "hade", "har", "av", "för", "än", "vara", "varit",
+])  # fmt: skip
+# A number right after one of these names a table, chapter or page, not a count (`Tabell 1 Utfall`).
+_LABEL_BEFORE = re.compile(
+    r"(?:\b(?:tabell|figur|bild|bilaga|diagram|kapitel|kap|avsnitt|punkt|nr|sid|sida|s|mål|steg|fas|etapp)\.?|§)\s*$",
+    re.IGNORECASE,
+)
+# `mellan 8 och 10 personer`, `8-10 personer`: a range of counts; the norm keeps its lower bound as the
+# value (qualifier "min") and the upper bound in `upper`.
+_COUNT_RANGE = re.compile(
+    rf"{_L}(?:mellan\s+)?(?P<lo>{DIGITS}|{NUMBER_WORD})(?:\s*[-–]\s*|\s+(?:och|till)\s+)"
+    rf"(?P<num>{DIGITS}|{NUMBER_WORD}){_R}",
+    re.IGNORECASE,
+)
+_YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
 
 
 def parse_number_word(word: str) -> int | None:
@@ -74,7 +93,7 @@ def parse_number_word(word: str) -> int | None:
         if big in w:
             left, _, right = w.partition(big)
             lv = 1 if left in ("", "ett", "en") else parse_number_word(left)
-            rv = 0 if right == "" else parse_number_word(right)
+            rv = 0 if right == "" else 1 if right in ("en", "ett") else parse_number_word(right)
             return None if lv is None or rv is None else lv * factor + rv
     if w in _UNITS:
         return _UNITS[w]
@@ -137,12 +156,27 @@ def find_counts(text: str) -> list[Mention]:
     blocked = date_spans(text) + [(m.start, m.end) for m in find_money(text)]
     out: list[Mention] = []
     taken: list[tuple[int, int]] = []
-    for rx in (_ROUND, _COUNT):
+    for rx in (_ROUND, _COUNT_RANGE, _COUNT):
         for m in rx.finditer(text):
             num_start, num_end = m.span("num")
-            if _overlaps(num_start, num_end, blocked + taken):
+            first = m.start() if rx is _COUNT_RANGE else num_start
+            if _overlaps(first, num_end, blocked + taken) or _LABEL_BEFORE.search(text[: m.start()]):
                 continue
             raw = m.group("num")
+            start = m.start()
+            if rx is _COUNT_RANGE:
+                low, high = _number(m.group("lo")), _number(raw)
+                if low is None or high is None or not low < high or "och" in m.group().lower() and not (
+                    m.group().lower().startswith("mellan")
+                ):
+                    continue  # `tre och fyra` without `mellan` lists, it does not bound
+                noun = counted_noun(text, m.end())
+                if noun is None:
+                    continue
+                norm = {"value": _plain(low), "unit": noun[0], "qualifier": "min", "upper": _plain(high)}
+                out.append(Mention("COUNT", start, noun[1], text[start : noun[1]], norm, "rule"))
+                taken.append((start, noun[1]))
+                continue
             if raw.lower().endswith("tal"):
                 value = _number(raw[:-4] if raw.endswith("-tal") else raw[:-3])
                 qualifier = "approx"
@@ -151,17 +185,23 @@ def find_counts(text: str) -> list[Mention]:
                     continue  # the article alone is not a count (`en workshop`)
                 value = _number(raw)
                 qualifier = next((k for k in QUALIFIERS if m.group(k)), None)
+                if qualifier == "max" and m.group("max").lower() == "under":
+                    before = re.search(r"(\w+)\W*$", text[: m.start()])
+                    if not before or before.group(1).lower() not in _UNDER_AS_MAX_AFTER:
+                        qualifier, start = None, num_start
             if value is None:
                 continue
             if rx is _COUNT and m.group("mult"):
-                value *= _MULTIPLIERS[m.group("mult").lower()]
+                mword = m.group("mult").lower()
+                value *= _MULTIPLIERS.get(mword) or _MULT_ABBR[mword]
             elif value != value.to_integral_value():
                 continue  # `3,5` of something is a measure, not a count
             noun = counted_noun(text, m.end())
             if noun is None:
                 continue
+            if _YEAR_LIKE.fullmatch(raw) and not year_like_number_counts(text, m.end()):
+                continue  # `född 1923 endast`: the date rules decide what a year-like number is
             unit, end = noun
-            start = m.start()
             norm = {"value": _plain(value), "unit": unit, "qualifier": qualifier}
             out.append(Mention("COUNT", start, end, text[start:end], norm, "rule"))
             taken.append((start, end))

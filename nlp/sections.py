@@ -14,12 +14,14 @@ import re
 from dataclasses import dataclass, field
 from statistics import median
 
+from rapidfuzz import fuzz
+
 from ingest.model import BBox, Line, RawDocument
 from nlp.dehyphenate import HyphenBreak, document_vocabulary, ends_with_hyphen, join_lines
 
 TERMINAL = ".,;:!?"
 NUMBERING = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
-MAX_HEADING_LINES = 3
+MAX_HEADING_LINES = 4
 MAX_HEADING_CHARS = 220
 
 
@@ -108,17 +110,38 @@ def _style(line: Line) -> tuple[float | None, bool]:
     return (round(line.size, 1) if line.size else None, line.bold)
 
 
-def _group_blocks(lines: list[Line]) -> list[_RawBlock]:
+def _display_style(line: Line, body_size: float | None) -> bool:
+    """Set apart from body text by size or weight: the style of headings and titles."""
+    if body_size is None or not line.size:
+        return False
+    return line.size > body_size * 1.08 or (line.bold and line.size >= body_size * 0.95)
+
+
+def _wraps_on(previous: Line, line: Line, body_size: float | None) -> bool:
+    """A heading wrapped over lines: same display style, no paragraph gap, same page, next line down."""
+    return (
+        _display_style(line, body_size)
+        and _style(line) == _style(previous)
+        and not line.gap_before
+        and line.page == previous.page
+        and line.kind == previous.kind == "text"
+    )
+
+
+def _group_blocks(lines: list[Line], body_size: float | None = None) -> list[_RawBlock]:
     lengths = sorted(_line_length(line) for line in lines)
     full = lengths[int(len(lengths) * 0.9)] if lengths else 0.0
     blocks: list[_RawBlock] = []
-    for line in lines:
+    standalone = _standalone_plain_headings(lines, full)
+    for index, line in enumerate(lines):
         previous = blocks[-1].lines[-1] if blocks else None
-        short = _line_length(line) < 0.75 * full
-        new = previous is None or (
+        short = _line_length(line) < 0.75 * full or index in standalone
+        new = previous is None or line.kind == "table" or previous.kind == "table" or (
             not line.continues
+            and not _wraps_on(previous, line, body_size)
             and (
                 line.gap_before
+                or index - 1 in standalone
                 or line.bullet
                 or _style(line) != _style(previous)
                 or (_line_length(previous) < 0.75 * full and not ends_with_hyphen(previous.text))
@@ -132,6 +155,29 @@ def _group_blocks(lines: list[Line]) -> list[_RawBlock]:
     return blocks
 
 
+def _standalone_plain_headings(lines: list[Line], full: float) -> set[int]:
+    """Plain-text lines that stand alone as a heading though nearly full width.
+
+    Without fonts, a heading line is recognised by what surrounds it: a sentence ends before it,
+    it ends without punctuation, is somewhat shorter than a full line, and the next line opens a
+    new sentence (`Workshop med SveMin om nästa generations innovationsprogram` / `Branschorganisationen
+    ...`). A wrapped body line is followed by the rest of its sentence, in lower case.
+    """
+    found = set()
+    for index in range(1, len(lines) - 1):
+        line, before, after = lines[index], lines[index - 1], lines[index + 1]
+        if line.size is not None or _line_length(line) >= 0.85 * full:
+            continue
+        if (
+            before.text.rstrip()[-1:] in ".!?"
+            and _opens_heading_line(line.text)
+            and not ends_with_hyphen(line.text)
+            and after.text.lstrip()[:1].isupper()
+        ):
+            found.add(index)
+    return found
+
+
 def _opens_heading_line(text: str) -> bool:
     """A line that could be a one-line heading right after a sentence ends on the line before."""
     text = text.strip()
@@ -140,7 +186,11 @@ def _opens_heading_line(text: str) -> bool:
 
 def _looks_like_heading(block: _RawBlock, body_size: float | None) -> bool:
     text = " ".join(line.text for line in block.lines).strip()
-    if block.bullet or not text or len(block.lines) > MAX_HEADING_LINES or len(text) > MAX_HEADING_CHARS:
+    # "1. Sammanfattning" set large reads as a numbered bullet to the reader, but is a heading.
+    numbered_display = bool(NUMBERING.match(text)) and _display_style(block.lines[0], body_size)
+    if (block.bullet and not numbered_display) or block.lines[0].kind == "table" or not text:
+        return False
+    if len(block.lines) > MAX_HEADING_LINES or len(text) > MAX_HEADING_CHARS:
         return False
     if text[-1] in TERMINAL or not (text[0].isupper() or text[0].isdigit()):
         return False
@@ -150,13 +200,13 @@ def _looks_like_heading(block: _RawBlock, body_size: float | None) -> bool:
     return size > body_size * 1.08 or (block.bold and size >= body_size * 0.95)
 
 
-def _body_size(blocks: list[_RawBlock]) -> float | None:
+def _body_size(lines: list[Line]) -> float | None:
+    """The type size carrying most characters: the body text's."""
     weights: dict[float, int] = {}
-    for block in blocks:
-        for line in block.lines:
-            if line.size:
-                key = round(line.size, 1)
-                weights[key] = weights.get(key, 0) + len(line.text)
+    for line in lines:
+        if line.size:
+            key = round(line.size, 1)
+            weights[key] = weights.get(key, 0) + len(line.text)
     return max(weights, key=weights.__getitem__) if weights else None
 
 
@@ -179,12 +229,72 @@ def _assign_levels(headings: list[_RawBlock], blocks: list[_RawBlock], body_size
             heading.level = numbered.group(1).count(".") + 1
 
 
+def _outline_key(text: str) -> str:
+    return " ".join(text.replace("\u00ad", "").split()).casefold().rstrip(TERMINAL)
+
+
+def _apply_outline(blocks: list[_RawBlock], outline: list[tuple[int, str]]) -> list[_RawBlock]:
+    """Mark the blocks the PDF's bookmarks name as headings, with the bookmark's level.
+
+    Bookmarks are the author's own statement of the hierarchy, so they beat type sizes. They are
+    matched in order and fuzzily (bookmark titles drop soft hyphens, footnote marks and wrapping).
+    When most bookmarks are found the outline is taken as complete and nothing else is a heading;
+    a single bookmark above all others is the report title (level 0 here). Returns the marked blocks.
+    """
+    if len(outline) < 2:
+        return []
+    keys = [(_outline_key(title), level) for level, title in outline]
+    marked: list[tuple[_RawBlock, int]] = []
+    cursor = 0
+    for block in blocks:
+        if block.bullet or block.lines[0].kind == "table" or len(block.lines) > MAX_HEADING_LINES:
+            continue
+        text = _outline_key(" ".join(line.text for line in block.lines))
+        for index in range(cursor, min(cursor + 6, len(keys))):
+            if text and fuzz.ratio(text, keys[index][0]) >= 90:
+                marked.append((block, outline[index][0]))
+                cursor = index + 1
+                break
+    if len(marked) < 2 or len(marked) < 0.6 * len(outline):
+        return []
+    top = min(level for level, _ in outline)
+    has_title = [level for level, _ in outline].count(top) == 1 and outline[0][0] == top
+    for block in blocks:
+        block.heading = False
+    for block, level in marked:
+        block.heading = True
+        block.level = level - top + (0 if has_title else 1)
+    return [block for block, _ in marked]
+
+
+def _title_block(
+    blocks: list[_RawBlock], outlined: list[_RawBlock], body_size: float | None
+) -> _RawBlock | None:
+    """The report title: a lone top bookmark, else the largest type on page 1, else the first heading.
+
+    The largest type counts only when nothing later in the report is set larger, so that a cover
+    letter's "Handling 2024 nr 63" or a logo line does not win over the real title.
+    """
+    by_outline = next((block for block in outlined if block.level == 0), None)
+    if by_outline is not None:
+        return by_outline
+    # Page-1 candidates by looks: an outline often leaves the cover title out.
+    first_page = [block for block in blocks if block.page == 1 and _looks_like_heading(block, body_size)]
+    if body_size is not None and first_page:
+        largest = max(first_page, key=lambda block: block.size or 0.0)
+        if all((block.size or 0.0) <= (largest.size or 0.0) for block in blocks if block.heading):
+            return largest
+    if not outlined and blocks and blocks[0].heading and blocks[0].page == 1:
+        return blocks[0]
+    return None
+
+
 def segment(document: RawDocument) -> Structure:
     """Title, sections and hyphen decisions of a document."""
     lines = [line for line in document.lines if line.text.strip()]
     vocabulary = document_vocabulary([line.text for line in lines])
-    blocks = _group_blocks(lines)
-    body_size = _body_size(blocks)
+    body_size = _body_size(lines)
+    blocks = _group_blocks(lines, body_size)
     for block in blocks:
         block.heading = _looks_like_heading(block, body_size)
 
@@ -196,9 +306,21 @@ def segment(document: RawDocument) -> Structure:
         breaks.extend(found)
         return text
 
-    if blocks and blocks[0].heading and blocks[0].page == 1:
-        title = joined(blocks.pop(0))
-    headings = [block for block in blocks if block.heading]
+    outlined = _apply_outline(blocks, document.outline)
+    title_block = _title_block(blocks, outlined, body_size)
+    if title_block is not None:
+        title_block.heading = True
+        title = joined(title_block)
+        before = blocks.index(title_block)
+        # Cover labels above the title ("Handling 2024 nr 63") are front matter, not sections.
+        for block in blocks[:before]:
+            block.heading = False
+        if title_block in outlined and title_block.level > 0:
+            for block in outlined:
+                block.level -= title_block.level
+        blocks = [block for block in blocks if block is not title_block]
+        outlined = [block for block in outlined if block.heading and block.level > 0]
+    headings = [block for block in blocks if block.heading and all(block is not o for o in outlined)]
     _assign_levels(headings, blocks, body_size)
 
     sections: list[Section] = []
@@ -211,7 +333,11 @@ def segment(document: RawDocument) -> Structure:
             continue
         if not sections:
             sections.append(Section("", 0, [], first_page=block.page, last_page=block.page))
-        kind = "bullet" if block.bullet else "paragraph"
-        sections[-1].blocks.append(Block(kind, joined(block), block.page, block.bbox()))
+        if block.lines[0].kind == "table":
+            # Rows and cells are already laid out by the reader; line joining would flatten them.
+            sections[-1].blocks.append(Block("table", block.lines[0].text, block.page, block.bbox()))
+        else:
+            kind = "bullet" if block.bullet else "paragraph"
+            sections[-1].blocks.append(Block(kind, joined(block), block.page, block.bbox()))
         sections[-1].last_page = max(sections[-1].last_page, block.lines[-1].page)
     return Structure(title, sections, breaks)

@@ -29,7 +29,17 @@ FUNCTION_WORDS = frozenset([
     "dess", "deras", "vår", "våra", "vårt", "er", "era", "ha", "har", "hade", "haft", "blir", "blev",
     "bli", "kan", "kunde", "ska", "skall", "skulle", "vill", "ville", "får", "fick", "måste", "kommer",
     "kom", "går", "gick", "gör", "gjorde", "göra", "finns", "fanns", "st", "etc", "dvs", "bl.a",
+    "endast", "enbart", "blott", "totalt", "sammanlagt", "tillsammans", "vardera", "varav", "alltså", "dock",
+    "ju", "väl", "helt", "mest", "både", "antingen", "ca", "cirka", "drygt", "knappt", "nästan", "ff",
+    "mig", "dig", "hans", "hennes", "min", "din", "mitt", "ditt", "mina", "dina", "hur", "men", "medan",
+    "enligt", "länge", "mycket", "fortfarande", "bra", "lite", "mer", "mera", "mindre",
+    "minst", "högst", "ungefär", "runt", "uppemot", "max", "maximalt", "åtminstone", "cirka", "drygt",
 ])
+# Swedish number words (`tjugofem`, `tre`): never a counted noun, so never the second of two units.
+_NUMBER_WORD = re.compile(
+    r"(?:en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tretton|fjorton|femton|sexton|sjutton|arton|"
+    r"nitton|tjugo|trettio|fyrtio|femtio|sextio|sjuttio|åttio|nittio|hundra|tusen)+"
+)
 # fmt: on
 
 # Counted "units" that make a numeral a duration, frequency, share or amount instead of a COUNT.
@@ -39,8 +49,18 @@ NON_COUNT_UNITS = frozenset([
     "h", "dag", "dagar", "dagen", "dygn", "vecka", "veckor", "veckan", "månad", "månader", "månaden",
     "år", "åren", "året", "års", "gång", "gånger", "ggr", "procent", "procentenheter", "kr", "kronor",
     "krona", "tkr", "mkr", "mnkr", "mdkr", "sek", "msek", "euro", "eur", "miljon", "miljoner", "miljard",
-    "miljarder", "tusen", "tal", "talet", "talets",
+    "miljarder", "tusen", "tal", "talet", "talets", "milj", "mn", "md",
+    # units of measure: `10 mg`, `5 km` are measurements, not counts
+    "mg", "g", "gram", "milligram", "kg", "kilo", "ton", "mm", "cm", "m", "meter", "km", "kilometer", "mil",
+    "kvm", "kvadratmeter", "hektar", "ha", "l", "liter", "grader", "kwh", "mwh", "gwh", "twh", "mw", "kw",
+    "msk", "tsk", "dl", "cl", "ml", "procents", "kap", "sid", "s", "§",
 ])
+# fmt: on
+# Every inflection of a time unit (`månaders`, `minuterna`, `veckorna`): the number is a duration.
+_TIME_UNIT = re.compile(
+    r"(?:sekund|minut|timm|timme|dag|dygn|veck|vecka|månad|år|gång)(?:e|en|er|ar|or|n|na|arna|erna|orna|s|ens|ers|ars|ors|ets|arnas|ernas|ornas|ens)?"
+)
+# fmt: off
 # fmt: on
 
 # Quantifiers and number-like words that are never the counted noun.
@@ -53,8 +73,18 @@ QUANTIFIER_WORDS = frozenset([
 
 # Endings that turn the stem of a verb in -a into a finite form or participle (`bok-ade`, `sök-es`).
 _VERB_SUFFIXES = (
-    "r", "er", "de", "te", "ade", "da", "ta", "d", "t", "at", "s", "es", "ades", "des", "tes", "ats",
+    "r", "er", "de", "te", "ade", "da", "ta", "d", "t", "at", "s", "es", "ades", "des", "tes", "ats", "ts",
+    "ds", "dds", "tts",
 )  # fmt: skip
+# What nouns in -a (`flicka`, `öga`, `hjärta`) add to their stem when they inflect.
+_NOUN_A_ENDINGS = frozenset(["a", "an", "ans", "or", "orna", "ornas", "ors", "on", "onen", "ona", "orne"])
+# Ordinals modify the noun that a cardinal counts (`sex första månader`), they are never its head.
+# fmt: off
+ORDINAL_WORDS = frozenset([
+    "första", "tredje", "fjärde", "femte", "sjätte", "sjunde", "åttonde", "nionde", "tionde", "sista",
+    "senaste", "nästa",
+])
+# fmt: on
 # fmt: off
 _ADJ_IRREGULAR = frozenset([
     "gamla", "små", "andra", "enda", "bästa", "största", "minsta", "flesta", "egna", "nästa", "sista",
@@ -91,15 +121,35 @@ def is_verb_form(word: str) -> bool:
         return True
     lem = lemma(w)
     if lem is None or lem == w:
-        return False
+        return w.endswith("a") and _is_verb_lemma(w)  # an infinitive (`försöka`)
     if lem.endswith("as"):
         return True  # a deponent verb (`hållas`, `finnas`): every form is a verb
+    if len(lem) <= 3 and lem[-1] in "eåoöyui" and w in (lem + "r", lem + "tt", lem + "dd", lem + "s"):
+        return True  # short verbs (`ge` -> `ger`, `gå` -> `går`, `bo` -> `bor`)
+    if len(lem) > 3 and lem[-1] in "åe" and w in (lem + "r", lem + "tt", lem + "dd"):
+        return True  # their compounds (`ingå` -> `ingår`, `kvarstå` -> `kvarstår`)
     if not lem.endswith("a"):
         return False
     stem = lem[:-1]
     if not w.startswith(stem):
         return True  # a strong verb's past form (`hölls` <- `hålla`); nouns in -a keep their stem
-    return any(w == stem + s or w == lem + s for s in _VERB_SUFFIXES)
+    ending = w[len(stem) :]
+    if ending in _NOUN_A_ENDINGS:
+        return False  # `flickor`, `ögon`: a noun in -a, inflected
+    table = lemma_table()
+    noun_stem = stem in (table.get(w + "na"), table.get(stem + "en"), table.get(stem + "et"))
+    if ending in ("ar", "er") and noun_stem:
+        return False  # `delar` is `del` in the plural as well as `dela`: counted_noun asks the context
+    # The regular endings, and the strong past forms that keep the stem (`bidrog` <- `bidra`).
+    strong_past = ending in ("og", "ogs")  # `dra`/`ta` and their compounds
+    return any(w == stem + s or w == lem + s for s in _VERB_SUFFIXES) or strong_past
+
+
+def _is_verb_lemma(lem: str) -> bool:
+    """The lemma table lists present or past forms for it (`försöka` <- `försöker`), so it is a verb."""
+    table = lemma_table()
+    stem = lem[:-1]
+    return any(table.get(f) == lem for f in (lem + "r", stem + "er", lem + "de", stem + "de", stem + "te"))
 
 
 def is_adjective_form(word: str) -> bool:
@@ -107,6 +157,8 @@ def is_adjective_form(word: str) -> bool:
     w = word.lower()
     if w in _ADJ_IRREGULAR:
         return True
+    if w.endswith("are") and len(w) > 5:
+        return False  # the agent noun (`lärare`, `deltagare`), which the table may list under `lärar`
     lem = lemma(w)
     if lem is None or lem == w:
         return lem is None and bool(_ADJ_SUFFIX_UNKNOWN.search(w))
@@ -133,9 +185,11 @@ def is_participle(word: str) -> bool:
 def is_modifier(word: str) -> bool:
     """A word that can stand between a numeral and its noun: adjective, participle, `stycken`."""
     w = word.lower()
+    if w in ("stycken", "st", "olika") or w in ORDINAL_WORDS:
+        return True  # `3 st konserter`: `st` is also in FUNCTION_WORDS so it never heads the phrase
     if w in FUNCTION_WORDS:
         return False
-    return w in ("stycken", "st", "olika") or is_adjective_form(w) or is_participle(w)
+    return is_adjective_form(w) or is_participle(w)
 
 
 _WORD = re.compile(r"^[^\W\d_]+(?:-[^\W\d_]+)*$")
@@ -155,9 +209,13 @@ def could_be_noun(word: str) -> bool:
         # Compounds with an abbreviation (`SFI-grupper`) are nouns if their tail is.
         return bool(re.match(r"^[A-ZÅÄÖ0-9]+-[a-zåäö]+$", word))
     w = word.lower()
+    if _NUMBER_WORD.fullmatch(w):
+        return False
     if word[0].isupper() and not word.isupper() and w not in lemma_table():
         return False  # most likely a proper name (`3 Stockholm`) rather than a counted noun
-    if w in FUNCTION_WORDS or w in NON_COUNT_UNITS or w in QUANTIFIER_WORDS:
+    if w in FUNCTION_WORDS or w in NON_COUNT_UNITS or w in QUANTIFIER_WORDS or len(w) < 3:
+        return False
+    if _TIME_UNIT.fullmatch(w):
         return False
     if w in NOMINALISED or w.endswith(("ande", "ende")):
         return True  # `48 studerande`: the participle is the head when nothing follows it
@@ -207,8 +265,51 @@ def counted_noun(text: str, pos: int) -> tuple[str, int] | None:
     if i >= len(words) or not could_be_noun(words[i][0]):
         return None
     word, start, end, last = words[i]
+    followed_by = words[i + 1][0].lower() if not last and i + 1 < len(words) else ""
+    if word.endswith("r") and followed_by in _AFTER_FINITE_VERB:
+        return None  # `72 visar en ökning`: a present-tense verb with its object, not a plural noun
     if not last and i + 2 < len(words):
         conj, other = words[i + 1], words[i + 2]
-        if conj[0] in ("och", "eller") and other[0][-2:] == word[-2:] and could_be_noun(other[0]):
+        # `230 körsångare och körledare`, `10 verksamheter eller hushåll`; not `10 företag och kommunen`.
+        if conj[0] in ("och", "eller") and could_be_noun(other[0]) and other[0].islower() and (
+            other[0][-2:] == word[-2:] or not other[0].endswith(("en", "et", "an", "na"))
+        ):
             return text[start : other[2]], other[2]
     return word, end
+
+
+# Words that follow a finite verb far more often than a plural noun (articles, pronouns, adverbs).
+_AFTER_FINITE_VERB = frozenset([
+    "en", "ett", "sig", "inte", "det", "den", "dem", "också", "även", "redan", "alltid", "ofta",
+    "något", "några", "ingen", "inga", "hur", "vad", "oss", "mig", "dig", "honom", "henne",
+])  # fmt: skip
+
+
+_PLURAL_ENDINGS = ("er", "ar", "or", "are", "n", "na", "ande", "ende")
+
+
+def looks_plural(word: str) -> bool:
+    """A plural noun form, by ending or by the lemma table (`deltagare`, `möten`, `tjejer`).
+
+    Used where a bare number could also be a year (`född 1923 endast`): only a clearly
+    inflected noun makes `2023 deltagare` a count.
+    """
+    w = word.lower()
+    if is_verb_form(w):
+        return False  # `2011 ingår`, `2021 bidrog`: the number is the year the verb happens in
+    if w.endswith(_PLURAL_ENDINGS):
+        return True
+    lem = lemma(w)
+    return lem is not None and lem != w and not w.startswith(lem + "s")
+
+
+def year_like_number_counts(text: str, pos: int) -> bool:
+    """Whether a number like `2023` ending at `pos` counts or measures what follows (`2023 deltagare`,
+    `2000 kr`) rather than naming a year (`2023 är`, `2024 års`, `född 1923 endast`)."""
+    nxt = following_words(text, pos, 1)
+    if not nxt or nxt[0][0] == "års":
+        return False
+    if nxt[0][0].lower() in NON_COUNT_UNITS:
+        return True
+    noun = counted_noun(text, pos)
+    return noun is not None and looks_plural(noun[0].split()[0])

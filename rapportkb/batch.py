@@ -1,18 +1,32 @@
-"""`add`: files and folders into a knowledge base, one outcome record per file, the batch never stops."""
+"""`add`: files and folders into a knowledge base, one outcome record per file, the batch never stops.
+
+Incremental (a file already recorded by this pipeline version is skipped), parallel (worker
+processes or a Dask cluster compute, this process alone writes), resumable (kill it and run the same
+command again: see rapportkb.store for why nothing is lost or doubled).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
 from ingest.read import SUPPORTED_SUFFIXES
-from nlp.pipeline import build_pipeline
-from rapportkb.process import file_digest, pipeline_info, process_file
+from rapportkb.lock import writer_lock
+from rapportkb.process import DEFAULT_READER, file_digest, pipeline_version
 from rapportkb.store import KnowledgeBase
+from rapportkb.workers import Outcome, Task, run_dask, run_in_process, run_local
+
+DEFAULT_TIMEOUT = 600.0
+DEFAULT_MAX_PAGES = 2000
+EXECUTORS = ("process", "dask")
 
 
 @dataclass
@@ -21,13 +35,33 @@ class AddSummary:
     skipped: int = 0
     failed: int = 0
     sections: int = 0
+    pages: int = 0
+    #: Files recorded by an older pipeline version and left as they are (no --reprocess).
+    outdated: int = 0
+    #: Files whose older records were replaced (--reprocess).
+    replaced: int = 0
     errors: list[tuple[str, str, str]] = field(default_factory=list)
+    #: What `repair` fixed before the batch (a previous run that crashed).
+    repaired: list[str] = field(default_factory=list)
+
+    def errors_by_code(self) -> dict[str, int]:
+        return dict(sorted(Counter(code for _, code, _ in self.errors).items()))
 
     def line(self) -> str:
-        return (
+        line = (
             f"{self.added} added, {self.skipped} already in the knowledge base, {self.failed} failed; "
             f"{self.sections} sections written"
         )
+        if self.errors:
+            line += "; errors: " + ", ".join(f"{code} {n}" for code, n in self.errors_by_code().items())
+        if self.replaced:
+            line += f"; {self.replaced} replaced records of an older pipeline version"
+        if self.outdated:
+            line += (
+                f"; {self.outdated} recorded by an older pipeline version were left as they are "
+                "(--reprocess redoes them)"
+            )
+        return line
 
 
 def collect_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
@@ -54,45 +88,140 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
-def add(
-    paths: Iterable[Path],
-    kb_dir: Path,
-    report_date: date | None = None,
-    progress: bool = True,
-) -> AddSummary:
-    """Add reports to the knowledge base in `kb_dir`; a file already added by this version is skipped."""
-    files = collect_files(paths)
-    kb = KnowledgeBase(kb_dir)
-    kb.repair()
-    tagger = build_pipeline()
-    version = pipeline_info(tagger)["version"]
-    done = kb.done()
-    summary = AddSummary()
-    stale: set[str] = set()
-    todo: list[tuple[Path, str]] = []
+@dataclass
+class Plan:
+    """What a batch will do, decided from the files' hashes and documents.jsonl alone."""
+
+    todo: list[tuple[Path, str]] = field(default_factory=list)
+    replace: set[str] = field(default_factory=set)
+    retry_ids: set[str] = field(default_factory=set)
+    retry_sources: set[str] = field(default_factory=set)
+    skipped: int = 0
+    outdated: int = 0
+
+
+def plan_batch(
+    files: list[tuple[Path, str]],
+    documents: list[dict[str, Any]],
+    version: str,
+    reprocess: bool = False,
+    retry_errors: bool = False,
+) -> Plan:
+    """Which files to process.
+
+    Recorded ok by this version: skipped. Recorded ok by an older version: skipped, or replaced with
+    `reprocess`. Recorded as failed by this version: skipped (the same bytes fail the same way) unless
+    `retry_errors`, e.g. after raising a limit; failed under an older version: retried.
+    """
+    ok: dict[str, str] = {}
+    failed: dict[str, str] = {}
+    for record in documents:
+        recorded_version = record.get("pipeline", {}).get("version", "")
+        if record.get("status") == "ok":
+            ok[record.get("doc_id", "")] = recorded_version
+        elif record.get("doc_id"):
+            failed[record["doc_id"]] = recorded_version
+    plan = Plan()
     seen: set[str] = set()
     for path, source in files:
         try:
             digest = file_digest(path) if path.is_file() else ""
         except OSError:
             digest = ""
-        if (digest, version) in done or (digest and digest in seen):
-            summary.skipped += 1
+        if digest and digest in seen:
+            plan.skipped += 1
             continue
         seen.add(digest)
-        if any(doc_id == digest for doc_id, _ in done):
-            stale.add(digest)
-        todo.append((path, source))
-    kb.forget(stale)
-    kb.forget_errors({source for _, source in todo})
-    for path, source in tqdm(todo, desc="adding reports", unit="file", disable=not progress):
-        processed = process_file(path, source, tagger, report_date)
-        kb.append(processed.document, processed.sections)
-        if processed.document["status"] == "ok":
-            summary.added += 1
-            summary.sections += len(processed.sections)
-        else:
-            summary.failed += 1
-            error = processed.document["error"]
-            summary.errors.append((source, error["code"], error["message"]))
+        if digest in ok:
+            if ok[digest] == version:
+                plan.skipped += 1
+                continue
+            if not reprocess:
+                plan.outdated += 1
+                continue
+            plan.replace.add(digest)
+        elif digest in failed:
+            if failed[digest] == version and not retry_errors:
+                plan.skipped += 1
+                continue
+            plan.retry_ids.add(digest)
+        plan.retry_sources.add(source)
+        plan.todo.append((path, source))
+    return plan
+
+
+def _outcomes(
+    tasks: list[Task], workers: int, max_memory: int | None, executor: str, scheduler: Any
+) -> Iterator[tuple[Task, Outcome]]:
+    if executor == "dask":
+        if scheduler is None:
+            raise ValueError("--executor dask needs --scheduler ADDRESS")
+        return run_dask(tasks, scheduler)
+    if executor != "process":
+        raise ValueError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
+    if workers == 0:
+        return run_in_process(tasks)
+    return run_local(tasks, min(workers, len(tasks)) or 1, max_memory)
+
+
+def add(
+    paths: Iterable[Path],
+    kb_dir: Path,
+    report_date: date | None = None,
+    progress: bool = True,
+    *,
+    workers: int | None = None,
+    reprocess: bool = False,
+    retry_errors: bool = False,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    max_memory: int | None = None,
+    max_pages: int | None = DEFAULT_MAX_PAGES,
+    reader: str = DEFAULT_READER,
+    executor: str = "process",
+    scheduler: Any = None,
+) -> AddSummary:
+    """Add reports to the knowledge base in `kb_dir`; a file already added by this version is skipped.
+
+    `workers` processes (default: one per core; 0 = in this process) each load the pipeline once;
+    `timeout` (seconds), `max_memory` (bytes a document may use on top of a loaded worker) and
+    `max_pages` bound each document, which is recorded as `timeout` or `too_large` past them.
+    With `executor="dask"` the work goes to the Dask cluster at `scheduler` instead.
+    Raises rapportkb.lock.KnowledgeBaseLocked if another writer holds the knowledge base.
+    """
+    files = collect_files(paths)
+    kb = KnowledgeBase(kb_dir)
+    summary = AddSummary()
+    with writer_lock(kb_dir):
+        summary.repaired = kb.repair().notes()
+        plan = plan_batch(files, kb.documents(), pipeline_version(), reprocess, retry_errors)
+        summary.skipped, summary.outdated, summary.replaced = plan.skipped, plan.outdated, len(plan.replace)
+        kb.forget(plan.replace)
+        kb.forget_errors(plan.retry_ids, plan.retry_sources)
+        tasks = [
+            Task(str(path), source, report_date, reader, timeout, max_pages) for path, source in plan.todo
+        ]
+        if workers is None:
+            workers = os.cpu_count() or 1
+        bar = tqdm(total=len(tasks), desc="adding reports", unit="file", disable=not progress)
+        started = time.monotonic()
+        try:
+            for _, (document, sections) in _outcomes(tasks, workers, max_memory, executor, scheduler):
+                kb.append(document, sections)
+                _count(summary, document, sections)
+                bar.update(1)
+                rate = summary.pages / max(time.monotonic() - started, 1e-6)
+                bar.set_postfix_str(f"{rate:.1f} pages/s, {summary.failed} errors", refresh=False)
+        finally:
+            bar.close()
     return summary
+
+
+def _count(summary: AddSummary, document: dict[str, Any], sections: list[dict[str, Any]]) -> None:
+    summary.pages += document.get("pages") or 0
+    if document["status"] == "ok":
+        summary.added += 1
+        summary.sections += len(sections)
+    else:
+        summary.failed += 1
+        error = document["error"]
+        summary.errors.append((document["source"], error["code"], error["message"]))

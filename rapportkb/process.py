@@ -51,6 +51,7 @@ _SWEDISH_MARKERS = frozenset(
     ]
 )
 _MIN_WORDS_FOR_LANGUAGE_CHECK = 150
+DEFAULT_READER = "pdfplumber"
 
 
 @dataclass
@@ -69,9 +70,25 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def pipeline_info(tagger: Language) -> dict[str, str]:
+def pipeline_version() -> str:
+    """Decides whether a recorded file is current; read at call time so tests can bump it."""
+    return __version__
+
+
+def pipeline_info(tagger: Language, reader: str = DEFAULT_READER) -> dict[str, str]:
     name = tagger.meta.get("name", "rapportkb_sv")
-    return {"version": __version__, "model": f"{name}@{tagger.meta.get('version', __version__)}"}
+    return {
+        "version": pipeline_version(),
+        "model": f"{name}@{tagger.meta.get('version', __version__)}",
+        "reader": reader,
+    }
+
+
+class DocumentTimeout(BaseException):
+    """Raised into a document's work when its time is up.
+
+    A BaseException, so the readers' deliberately broad `except Exception` cannot swallow it.
+    """
 
 
 def check_swedish(document: RawDocument) -> None:
@@ -98,32 +115,123 @@ def _report_fields(
     }
 
 
-def process_file(path: Path, source: str, tagger: Language, report_date: date | None = None) -> Processed:
+def process_file(
+    path: Path,
+    source: str,
+    tagger: Language,
+    report_date: date | None = None,
+    reader: str = DEFAULT_READER,
+    max_pages: int | None = None,
+) -> Processed:
     """Records for one file; any failure becomes an error record with a code, never an exception."""
+    started = time.perf_counter()
     try:
-        return _process(path, source, tagger, report_date)
+        return process_document(path, source, tagger, report_date, reader, max_pages)
+    except DocumentTimeout:
+        seconds = time.perf_counter() - started
+        error = {
+            "code": "timeout",
+            "message": f"processing took longer than the time limit ({seconds:.0f} s); add it alone with a "
+            "larger --timeout, or split the PDF",
+        }
+    except MemoryError:
+        error = _too_much_memory()
     except Exception as exc:  # a bug must cost one file, not the batch
         error = {
             "code": "unsupported",
             "message": f"rapportkb failed on this file ({type(exc).__name__}: {exc}); please report it",
         }
-        try:
-            doc_id = file_digest(path)
-        except OSError:
-            doc_id = ""
-        return Processed(document_record(doc_id, source, pipeline_info(tagger), status="error", error=error))
+    return error_result(path, source, error, pipeline_info(tagger, reader), time.perf_counter() - started)
 
 
-def _process(path: Path, source: str, tagger: Language, report_date: date | None) -> Processed:
+def error_result(
+    path: Path, source: str, error: dict[str, str], info: dict[str, str], seconds: float = 0.0
+) -> Processed:
+    """The error record of a file, with its doc_id when the file can still be read."""
+    try:
+        doc_id = file_digest(path)
+    except OSError:
+        doc_id = ""
+    return Processed(document_record(doc_id, source, info, status="error", error=error, seconds=seconds))
+
+
+def _too_much_memory() -> dict[str, str]:
+    return {
+        "code": "too_large",
+        "message": "the file needs more memory than the limit allows; add it alone with a larger "
+        "--max-memory, or split the PDF",
+    }
+
+
+def _caused_by_memory(exc: BaseException) -> bool:
+    # Readers wrap every low-level failure, MemoryError included, in an IngestError("corrupt").
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, MemoryError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _pdf_page_count(path: Path) -> int | None:
+    """Pages of a PDF from its page tree alone (pdfium, milliseconds); None if pdfium cannot tell."""
+    try:
+        import pypdfium2
+
+        pdf = pypdfium2.PdfDocument(str(path))
+    except Exception:  # the reader proper reports what is wrong with the file
+        return None
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def _too_many_pages(pages: int, max_pages: int) -> IngestError:
+    return IngestError(
+        "too_large",
+        f"{pages} pages is more than the limit of {max_pages}; raise --max-pages or split the PDF",
+    )
+
+
+def _read(path: Path, source: str, reader: str, max_pages: int | None) -> RawDocument:
+    if max_pages is not None and path.suffix.lower() == ".pdf":
+        pages = _pdf_page_count(path)
+        if pages is not None and pages > max_pages:
+            raise _too_many_pages(pages, max_pages)
+    try:
+        # Only name the reader when it is not the default, so an ingest without the option still works.
+        if reader == DEFAULT_READER:
+            document = read_document(path, source)
+        else:
+            document = read_document(path, source, reader=reader)
+    except IngestError as exc:
+        if _caused_by_memory(exc):
+            raise MemoryError from exc
+        raise
+    if max_pages is not None and len(document.pages) > max_pages:
+        raise _too_many_pages(len(document.pages), max_pages)
+    return document
+
+
+def process_document(
+    path: Path,
+    source: str,
+    tagger: Language,
+    report_date: date | None = None,
+    reader: str = DEFAULT_READER,
+    max_pages: int | None = None,
+) -> Processed:
+    """Like `process_file`, but a bug raises: the fuzz tests call this to see every uncaught exception."""
     started = time.perf_counter()
-    info = pipeline_info(tagger)
+    info = pipeline_info(tagger, reader)
     try:
         doc_id = file_digest(path)
     except OSError as exc:
         error = {"code": "unsupported", "message": f"cannot read the file: {exc.strerror}"}
         return Processed(document_record("", source, info, status="error", error=error))
     try:
-        document = read_document(path, source)
+        document = _read(path, source, reader, max_pages)
         check_swedish(document)
     except IngestError as exc:
         error = {"code": exc.code, "message": exc.message}

@@ -23,14 +23,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rapportkb.index import connect
+from rapportkb.index import build_index, connect, entity_token
+from rapportkb.store import SECTIONS
 
 MARK_START = "«"
 MARK_END = "»"
-#: Column weights for bm25 (heading, path, text): a word in a heading says more than one in the body.
-WEIGHTS = (4.0, 2.0, 1.0)
 #: Compound heads added per query word; the most frequent terms first, so rare noise is what is cut.
-MAX_COMPOUNDS = 48
+MAX_COMPOUNDS = 24
 #: A compound modifier is at least this long (skol-konsert), so `bemöta` is not a compound of `möt`.
 MIN_MODIFIER = 3
 FACETS_PER_TYPE = 5
@@ -94,11 +93,13 @@ def _word_expression(connection: sqlite3.Connection, word: str, exact: bool) -> 
     stem = None if exact else _term_stem(word)
     if stem is None:
         return _quote(word)
+    # The trigram index finds candidate terms containing the stem quickly; instr keeps real compound heads.
     heads = [
         row[0]
         for row in connection.execute(
-            "SELECT term FROM terms WHERE instr(term, ?) > ? ORDER BY docs DESC, term LIMIT ?",
-            (stem, MIN_MODIFIER, MAX_COMPOUNDS),
+            "SELECT t.term FROM terms_trigram JOIN terms t ON t.rowid = terms_trigram.rowid "
+            "WHERE terms_trigram MATCH ? AND instr(t.term, ?) > ? ORDER BY t.docs DESC, t.term LIMIT ?",
+            (_quote(stem), stem, MIN_MODIFIER, MAX_COMPOUNDS),
         )
     ]
     alternatives = [f"{_quote(stem)} *"] + [_quote(term) for term in heads]
@@ -191,25 +192,19 @@ def _as_list(value: str | Iterable[str] | None) -> list[str]:
     return [value] if isinstance(value, str) else [v for v in value if v]
 
 
+def _entity_clauses(entity: list[str], type: str | None) -> list[str]:
+    """FTS5 clauses on the entity_tokens column (see index.entity_token), one per required entity."""
+    clauses = [f'entity_tokens : "{entity_token(text, type)}"' for text in entity]
+    if type and not entity:
+        clauses.append(f'entity_tokens : "{entity_token(type=type)}"')
+    return clauses
+
+
 def _filters(
-    entity: list[str],
-    type: str | None,
-    date_from: str | None,
-    date_to: str | None,
-    publisher: str | None,
+    date_from: str | None, date_to: str | None, publisher: str | None
 ) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     params: list[Any] = []
-    type_clause = " AND type = ?" if type else ""
-    for text in entity:
-        where.append(
-            "s.rowid IN (SELECT section FROM entities WHERE "
-            f"(norm_fold = ? OR text_fold = ? OR entity_id = ?){type_clause})"
-        )
-        params += [text.casefold(), text.casefold(), text] + ([type] if type else [])
-    if type and not entity:
-        where.append("s.rowid IN (SELECT section FROM entities WHERE type = ?)")
-        params.append(type)
     if date_from or date_to:
         low = date_from or "0000-01-01"
         high = date_to or "9999-12-31"
@@ -230,13 +225,46 @@ def _plain_snippet(text: str, heading: str, width: int = 160) -> str:
     return body if len(body) <= width else body[: width - 1].rstrip() + "…"
 
 
-def _facets(
-    connection: sqlite3.Connection, matching_sql: str, params: list[Any], per_type: int
-) -> dict[str, list[FacetValue]]:
+_EXPRESSION_TERM = re.compile(r'"((?:[^"]|"")*)"(\s*\*)?')
+
+
+def highlight(text: str, expression: str, tokens: int = 16) -> str | None:
+    """The best window of `tokens` words of `text`, query words marked; None when no word matches.
+
+    Done here rather than with FTS5's snippet(): that needs the full match per row, which costs a
+    millisecond or more per hit on a large index, while the text is already at hand.
+    """
+    prefixes, exact = [], set()
+    for term, star in _EXPRESSION_TERM.findall(expression):
+        term = term.replace('""', '"')
+        (prefixes.append(term) if star else exact.add(term))
+    spans = [m.span() for m in _WORD.finditer(text)]
+    hits = [
+        (w := text[start:end].lower()) in exact or any(w.startswith(p) for p in prefixes)
+        for start, end in spans
+    ]
+    if not any(hits):
+        return None
+    best = max(range(max(1, len(spans) - tokens + 1)), key=lambda i: (sum(hits[i : i + tokens]), -i))
+    window = range(best, min(len(spans), best + tokens))
+    pieces, cursor = [], spans[window[0]][0]
+    for i in window:
+        start, end = spans[i]
+        pieces.append(text[cursor:start])
+        pieces.append(f"{MARK_START}{text[start:end]}{MARK_END}" if hits[i] else text[start:end])
+        cursor = end
+    body = " ".join("".join(pieces).split())
+    return ("…" if best > 0 else "") + body + ("…" if window[-1] < len(spans) - 1 else "")
+
+
+def _facets(connection: sqlite3.Connection, rowids: list[int], per_type: int) -> dict[str, list[FacetValue]]:
+    if not rowids:
+        return {}
     rows = connection.execute(
         "SELECT type, key, min(name), count(DISTINCT section) AS n, count(*) AS m FROM entities "
-        f"WHERE section IN ({matching_sql}) GROUP BY type, key ORDER BY type, n DESC, m DESC, key",
-        params,
+        f"WHERE section IN ({','.join('?' * len(rowids))}) "
+        "GROUP BY type, key ORDER BY type, n DESC, m DESC, key",
+        rowids,
     ).fetchall()
     facets: dict[str, list[FacetValue]] = {}
     for type_, key, name, sections, mentions in rows:
@@ -244,6 +272,23 @@ def _facets(
         if len(values) < per_type:
             values.append(FacetValue(type_, key, name, sections, mentions))
     return facets
+
+
+def _read_records(kb_dir: Path, spans: list[tuple[str, int, int]]) -> list[dict[str, Any]]:
+    """The section records at these byte spans of sections.jsonl, checked against the expected ids."""
+    records = []
+    with (kb_dir / SECTIONS).open("rb") as handle:
+        for section_id, start, length in spans:
+            handle.seek(start)
+            record = json.loads(handle.read(length))
+            if record.get("id") != section_id:
+                raise _StaleIndex
+            records.append(record)
+    return records
+
+
+class _StaleIndex(Exception):
+    """sections.jsonl changed between the freshness check and reading the hits."""
 
 
 def search(
@@ -258,50 +303,96 @@ def search(
     exact: bool = False,
     facets_per_type: int = FACETS_PER_TYPE,
 ) -> SearchResult:
-    """Sections matching every given condition, best first; facets summarise all matching sections.
+    """Sections matching every given condition, best first, with entity facets over the hits returned.
 
     `entity` (one text or several, all required) matches an entity's normal form or text, ignoring
     case, or its linked id; `type` restricts it to one entity type (alone: sections with any entity
     of that type). `date_from`/`date_to` keep sections whose report date is in the range or which
     mention a DATE overlapping it. Without `query`, hits come newest report first.
     """
-    entities_wanted = _as_list(entity)
+    kb_dir = Path(kb_dir)
+    arguments = (query, type, _as_list(entity), date_from, date_to, publisher, limit, exact, facets_per_type)
+    try:
+        return _search(kb_dir, *arguments)
+    except _StaleIndex:
+        build_index(kb_dir)
+        return _search(kb_dir, *arguments)
+
+
+def _search(
+    kb_dir: Path,
+    query: str | None,
+    type: str | None,
+    entities_wanted: list[str],
+    date_from: str | date | None,
+    date_to: str | date | None,
+    publisher: str | None,
+    limit: int,
+    exact: bool,
+    facets_per_type: int,
+) -> SearchResult:
     low = parse_date_bound(date_from) if date_from else None
     high = parse_date_bound(date_to, end=True) if date_to else None
-    connection = connect(Path(kb_dir))
+    connection = connect(kb_dir)
     try:
-        where, params = _filters(entities_wanted, type, low, high, publisher)
-        expression = None
-        if query and query.strip():
-            expression = fts_query(connection, query, exact)
-            source = "sections_fts JOIN sections s ON s.rowid = sections_fts.rowid"
+        where, params = _filters(low, high, publisher)
+        expression = fts_query(connection, query, exact) if query and query.strip() else None
+        match = " AND ".join(
+            f"({part})" for part in [expression, *_entity_clauses(entities_wanted, type)] if part
+        )
+        if match:
+            if where or expression is None:
+                source = "sections_fts f JOIN sections s ON s.rowid = f.rowid"
+            else:
+                source = "sections_fts f"
             where.insert(0, "sections_fts MATCH ?")
-            params.insert(0, expression)
-            bm25 = f"bm25(sections_fts, {', '.join(map(str, WEIGHTS))})"
-            columns = (
-                f"s.record, -{bm25}, snippet(sections_fts, -1, '{MARK_START}', '{MARK_END}', '…', 16), "
-                "s.text, s.heading"
-            )
-            order = f"{bm25}, s.rowid"
+            params.insert(0, match)
         else:
             source = "sections s"
-            columns = "s.record, NULL, NULL, s.text, s.heading"
-            order = "s.report_date DESC, s.rowid"
+        if expression is None:
+            columns, order = "s.rowid, NULL", "s.report_date DESC, s.rowid"
+        elif source == "sections_fts f":
+            # FTS5 sorts by rank (bm25 with the index's column weights) itself: much faster than a join.
+            columns, order = "f.rowid, -f.rank", "f.rank"
+        else:
+            columns, order = "s.rowid, -f.rank", "f.rank, s.rowid"
         condition = " AND ".join(where) if where else "1"
-        rows = connection.execute(
-            f"SELECT {columns} FROM {source} WHERE {condition} ORDER BY {order} LIMIT ?", [*params, limit]
+        pure_fts = source == "sections_fts f"
+        # Filtered queries count their matches in the same pass (a window), so the filters run once.
+        counted = "" if pure_fts else ", count(*) OVER ()"
+        ranked = connection.execute(
+            f"SELECT {columns}{counted} FROM {source} WHERE {condition} ORDER BY {order} LIMIT ?",
+            [*params, limit],
         ).fetchall()
-        matching = f"SELECT s.rowid FROM {source} WHERE {condition}"
-        total = connection.execute(f"SELECT count(*) FROM ({matching})", params).fetchone()[0]
-        facets = _facets(connection, matching, params, facets_per_type) if total else {}
+        if not ranked:
+            total = 0
+        elif pure_fts:
+            count_sql = f"SELECT count(*) FROM {source} WHERE {condition}"
+            total = connection.execute(count_sql, params).fetchone()[0]
+        else:
+            total = ranked[0][2]
+        top = [(row[0], row[1]) for row in ranked[:limit]]
+        rowids = [rowid for rowid, _ in top]
+        marks = ",".join("?" * len(rowids))
+        info = {
+            rowid: (section_id, start, length, text, heading)
+            for rowid, section_id, start, length, text, heading in connection.execute(
+                "SELECT rowid, id, line_start, line_length, text, heading FROM sections "
+                f"WHERE rowid IN ({marks})",
+                rowids,
+            )
+        }
+        facets = _facets(connection, rowids, facets_per_type)
     finally:
         connection.close()
+    records = _read_records(kb_dir, [info[rowid][:3] for rowid in rowids])
     hits = [
         Hit(
-            json.loads(record),
+            record,
             None if score is None else round(score, 4),
-            snippet or _plain_snippet(text, heading),
+            (expression and (highlight(info[rowid][3], expression) or highlight(info[rowid][4], expression)))
+            or _plain_snippet(info[rowid][3], info[rowid][4]),
         )
-        for record, score, snippet, text, heading in rows
+        for (rowid, score), record in zip(top, records, strict=True)
     ]
     return SearchResult(hits, total, facets, expression)

@@ -124,7 +124,19 @@ def realdoc_paragraphs(path: Path) -> list[str]:
                 if tokens and tokens[-1].endswith(("-", "\u00ad")):
                     tokens = tokens[:-1]
                 words.extend(tokens)
-    text = " ".join(words)
+    # Any token that still ends in a hyphen (a break the line test missed, or a dash whose kind is
+    # unknown) goes with the token after it: the source must hold no hyphen of unknown truth.
+    kept: list[str] = []
+    skip = False
+    for token in words:
+        if skip:
+            skip = False
+            continue
+        if token[-1:] in HYPHEN_CHARS or "\u00ad" in token:
+            skip = True
+            continue
+        kept.append(token)
+    text = " ".join(kept)
     sentences = re.split(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ])", text)
     return [" ".join(sentences[i:i + 5]) for i in range(0, len(sentences), 5)]
 

@@ -73,12 +73,13 @@ def test_seed_text_records_carry_the_report_and_swedish_text(seed_kb):
 def test_report_date_override_resolves_relative_dates(tmp_path):
     from datetime import date
 
-    add([SEED_TEXT], tmp_path, report_date=date(2023, 5, 9), progress=False)
+    add([SEED_TEXT], tmp_path, report_date=date(2023, 5, 9), progress=False, workers=0)
     document = _records(tmp_path, "documents.jsonl")[0]
     assert document["report"]["date"] == "2023-05-09" and document["report_date_source"] == "override"
     dates = [e for s in _records(tmp_path, "sections.jsonl") for e in s["entities"] if e["type"] == "DATE"]
     by_text = {e["text"]: e["norm"] for e in dates}
-    assert by_text["januari till april"] == {"start": "2023-01-01", "end": "2023-04-30", "granularity": "month"}
+    expected = {"start": "2023-01-01", "end": "2023-04-30", "granularity": "month"}
+    assert by_text["januari till april"] == expected
 
 
 def test_pdf_sections_have_pages_and_bboxes(pdf_kb):
@@ -137,23 +138,29 @@ def test_readding_changes_nothing(seed_kb):
     assert [(seed_kb / name).read_bytes() for name in ("sections.jsonl", "documents.jsonl")] == before
 
 
-def test_a_new_pipeline_version_replaces_old_records(tmp_path, monkeypatch):
-    add([SEED_TEXT], tmp_path, progress=False)
+def test_a_new_pipeline_version_replaces_old_records_only_with_reprocess(tmp_path, monkeypatch):
+    add([SEED_TEXT], tmp_path, progress=False, workers=0)
     import rapportkb.process
 
     monkeypatch.setattr(rapportkb.process, "__version__", "99.0")
-    add([SEED_TEXT], tmp_path, progress=False)
+    left = add([SEED_TEXT], tmp_path, progress=False, workers=0)
+    assert (left.added, left.outdated) == (0, 1) and "--reprocess" in left.line()
+    assert [d["pipeline"]["version"] for d in _records(tmp_path, "documents.jsonl")] != ["99.0"]
+    redone = add([SEED_TEXT], tmp_path, progress=False, workers=0, reprocess=True)
+    assert (redone.added, redone.replaced) == (1, 1)
     documents = _records(tmp_path, "documents.jsonl")
     assert [d["pipeline"]["version"] for d in documents] == ["99.0"]
-    assert len({s["id"] for s in _records(tmp_path, "sections.jsonl")}) == documents[0]["sections"]
+    ids = [s["id"] for s in _records(tmp_path, "sections.jsonl")]
+    assert len(ids) == len(set(ids)) == documents[0]["sections"]
+    assert check_knowledge_base(tmp_path) == []
 
 
 def test_sections_left_by_a_crash_without_their_document_record_are_dropped(tmp_path):
-    add([SEED_TEXT], tmp_path, progress=False)
+    add([SEED_TEXT], tmp_path, progress=False, workers=0)
     orphan = dict(_records(tmp_path, "sections.jsonl")[0], doc_id="0" * 64, id="0" * 64 + ":0000")
     with jsonlines.open(tmp_path / "sections.jsonl", mode="a") as writer:
         writer.write(orphan)
-    add([SEED_TEXT], tmp_path, progress=False)
+    add([SEED_TEXT], tmp_path, progress=False, workers=0)
     assert all(s["doc_id"] != "0" * 64 for s in _records(tmp_path, "sections.jsonl"))
 
 
@@ -167,6 +174,7 @@ def test_cli_add_exit_status_and_summary(bad_batch, tmp_path):
     result = _cli("add", str(bad_batch), "--kb", str(tmp_path / "kb"), "-q")
     assert result.returncode == 1
     assert "1 added, 0 already in the knowledge base, 4 failed" in result.stdout
+    assert "errors: corrupt 2, encrypted 1, unsupported 1" in result.stdout
     assert "krypterad.pdf: encrypted:" in result.stderr
 
 

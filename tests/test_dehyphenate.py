@@ -1,8 +1,35 @@
+import importlib.util
+import json
+import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
-from nlp.dehyphenate import JOIN, KEEP, SUSPENDED, decide, document_vocabulary, join_lines
+from ingest import read_document
+from nlp.dehyphenate import (
+    DASH,
+    JOIN,
+    KEEP,
+    MODEL_PATH,
+    SUSPENDED,
+    Evidence,
+    HyphenBreak,
+    HyphenModel,
+    decide,
+    document_vocabulary,
+    explain,
+    first_word,
+    join_lines,
+    last_word,
+    load_model,
+    rule_stage,
+)
+from nlp.sections import segment
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SAMPLE = Path(__file__).resolve().parent / "data" / "hyphen_events_sample.jsonl"
 
 
 @pytest.mark.parametrize(
@@ -11,20 +38,28 @@ from nlp.dehyphenate import JOIN, KEEP, SUSPENDED, decide, document_vocabulary, 
         ("en-", "skilda", JOIN),
         ("erfaren-", "hetsutbyten", JOIN),
         ("Gäl-", "livare", JOIN),
+        ("Bo-", "den", JOIN),
         ("Reg-", "ion", JOIN),
         ("bostads-", "byggande", JOIN),
         ("förvaringsutrym-", "men", JOIN),
         ("resurstea-", "men", JOIN),
         ("TILLSAM-", "MANS", JOIN),
+        ("works-", "hops", JOIN),
         ("Norr-", "och", SUSPENDED),
         ("barn-", "och", SUSPENDED),
         ("stöd-", "och", SUSPENDED),
+        ("skol-", "eller", SUSPENDED),
         ("SFI-", "grupper", KEEP),
         ("VA-", "enheten", KEEP),
         ("EU-", "projekt", KEEP),
+        ("IoT-", "lösningar", KEEP),
         ("e-", "tjänster", KEEP),
         ("2023-", "2026", KEEP),
+        ("8-", "9", KEEP),
         ("30-", "tal", KEEP),
+        ("Sverige-", "Finland", KEEP),
+        ("län-", "ett", DASH),
+        ("havet-", "om", DASH),
         ("läs\u00ad", "ningen", JOIN),
     ],
 )
@@ -32,11 +67,87 @@ def test_decide(left, right, expected):
     assert decide(left, right)[0] == expected
 
 
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        ("erfaren\u2010", "hetsutbyten", JOIN),  # U+2010 HYPHEN is weighed like "-"
+        ("SFI\u2010", "grupper", KEEP),
+        ("kultur\u2011", "skolan", KEEP),  # U+2011 NON-BREAKING HYPHEN is never a hyphenation
+        ("Norr\u2011", "och", SUSPENDED),
+        ("verksam\u00ad", "heten", JOIN),  # U+00AD SOFT HYPHEN always is one
+    ],
+)
+def test_other_hyphen_characters(left, right, expected):
+    assert decide(left, right)[0] == expected
+
+
+def test_every_decision_has_a_reason_naming_its_evidence():
+    assert "coordinator" in decide("Norr-", "och")[1]
+    assert "digit" in decide("2023-", "2026")[1]
+    assert "acronym" in decide("SFI-", "grupper")[1]
+    assert "single letter" in decide("e-", "tjänster")[1]
+    assert "capital" in decide("Sverige-", "Finland")[1]
+    assert "Swedish word" in decide("Gäl-", "livare")[1]
+    assert "English word" in decide("works-", "hops")[1]
+    assert "soft hyphen" in decide("läs\u00ad", "ningen")[1]
+
+
+def test_coordinator_that_forms_a_word_is_not_suspended():
+    # `men` is no coordinator; a known joined word beats a coordinator-looking second half.
+    assert decide("förvaringsutrym-", "men")[0] == JOIN
+    assert rule_stage("Enoch", "och") != (SUSPENDED, "coordinator 'och' follows")
+
+
 def test_document_vocabulary_decides_an_unknown_compound():
     vocabulary = document_vocabulary(["Vi driver Kultur-Skolan och mer.", "kultur-skolan igen"])
     assert decide("kultur-", "skolan", vocabulary)[0] == KEEP
+    assert "hyphenated form occurs in the document" in decide("kultur-", "skolan", vocabulary)[1]
     vocabulary = Counter({"kulturskolan": 2})
     assert decide("kultur-", "skolan", vocabulary)[0] == JOIN
+    assert "joined form occurs in the document" in decide("kultur-", "skolan", vocabulary)[1]
+
+
+def test_document_vocabulary_reads_unicode_hyphens_and_drops_soft_ones():
+    vocabulary = document_vocabulary(["SFI\u2010grupper och verk\u00adsamhet"])
+    assert vocabulary["sfi\u2010grupper"] == 1
+    assert vocabulary["verksamhet"] == 1
+
+
+def test_evidence_records_frequency_hyphenation_point_and_vocabulary():
+    legal = Evidence.of("erfaren", "hetsutbyten", Counter({"erfarenhetsutbyten": 3}))
+    assert legal.legal and legal.vocab_joined == 3
+    not_legal = Evidence.of("län", "ett", Counter())
+    assert not not_legal.legal  # Swedish patterns split `lä-nett`, so `län|ett` is no hyphenation point
+    assert not_legal.zipf_stem > 3 and not_legal.zipf_joined == 0
+    compound = Evidence.of("Tornedals-Fin", "land", Counter())
+    assert compound.head == "Fin" and compound.zipf_joined > 3
+    assert set(legal.features()) == set(not_legal.features())
+
+
+def test_unsure_cases_go_to_the_classifier():
+    stage = rule_stage("län-", "ett", Counter())
+    assert isinstance(stage, Evidence)
+    decision, reason = decide("län-", "ett")
+    assert reason.startswith("classifier p(") and decision == DASH
+
+
+def test_model_is_json_loads_once_and_gives_probabilities():
+    model = load_model()
+    assert model is not None, "models/hyphen/model.json is missing: run scripts/train_hyphen.py"
+    assert load_model() is model
+    assert json.loads(MODEL_PATH.read_text(encoding="utf-8"))["classes"] == list(model.classes)
+    probabilities = model.probabilities(Evidence.of("havet", "om", Counter()).features())
+    assert set(probabilities) == set(model.classes)
+    assert sum(probabilities.values()) == pytest.approx(1.0)
+
+
+def test_binary_model_form(tmp_path):
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"classes": ["join", "keep"], "features": ["a"], "mean": [0.0], "scale": [2.0],
+                                "coef": [[4.0]], "intercept": [0.0]}))
+    model = HyphenModel.load(path)
+    assert model.probabilities({"a": 2.0})["keep"] == pytest.approx(1 / (1 + 2.718281828 ** -4), rel=1e-6)
+    assert model.probabilities({"a": 0.0})["join"] == pytest.approx(0.5)
 
 
 def test_join_lines_records_every_break_with_its_reason():
@@ -50,6 +161,92 @@ def test_join_lines_records_every_break_with_its_reason():
     assert breaks[-1].page == 1
 
 
+def test_join_lines_leaves_a_dash_without_space_as_it_is():
+    text, breaks = join_lines([("Ett initiativ av Dräktrådet i Norrbottens län-", 3), ("ett samarbete mellan", 3)],
+                              Counter())
+    assert text == "Ett initiativ av Dräktrådet i Norrbottens län- ett samarbete mellan"
+    assert breaks[0].decision == DASH
+
+
+def test_join_lines_across_a_page_and_with_other_hyphen_characters():
+    text, breaks = join_lines([("verksam\u00ad", 4), ("heten och SFI\u2011", 4), ("grupper", 5)], Counter())
+    assert text == "verksamheten och SFI\u2011grupper"
+    assert [(b.decision, b.page) for b in breaks] == [(JOIN, 4), (KEEP, 4)]
+
+
 def test_soft_hyphens_inside_a_line_disappear():
     text, _ = join_lines([("verk\u00adsam\u00adhet", 1)], Counter())
     assert text == "verksamhet"
+
+
+def test_words_at_line_edges():
+    assert last_word("med SFI-") == "SFI-"
+    assert last_word("Tornedals-Fin-") == "Tornedals-Fin-"
+    assert first_word("och Västerbotten") == "och"
+    assert first_word("resp. kommun") == "resp."
+
+
+def test_explain_gives_one_line_per_decision_with_page_and_reason():
+    breaks = [HyphenBreak("Norr-", "och", SUSPENDED, "coordinator 'och' follows", 7),
+              HyphenBreak("en-", "skilda", JOIN, "joined form is a known Swedish word", 8)]
+    lines = explain(breaks).splitlines()
+    assert lines == ["p. 7: Norr-|och -> suspended: coordinator 'och' follows",
+                     "p. 8: en-|skilda -> join: joined form is a known Swedish word"]
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+(?:-\w+)*", text))
+
+
+def test_seed_report_joins_all_102_hyphenations_and_breaks_no_word():
+    structure = segment(read_document(CORPUS / "seed.txt"))
+    breaks = structure.hyphen_breaks
+    assert len(breaks) == 102
+    assert [b for b in breaks if b.decision != JOIN] == []
+    text = "\n".join(f"{s.heading}\n{s.text}" for s in structure.sections)
+    assert "Vilka jobbar här? - Polarbibblo" in text
+    gold = CORPUS.joinpath("seed.gold.md").read_text(encoding="utf-8")
+    gold_words = _words(gold)
+    joined = {re.sub(r"[-\u00ad]$", "", b.left) + b.right.rstrip(".") for b in breaks}
+    assert joined <= gold_words
+    assert _words(text) - gold_words == set()
+
+
+def _sample_events():
+    for raw in SAMPLE.read_text(encoding="utf-8").splitlines():
+        doc = json.loads(raw)
+        lines = [text for text, _page in doc["lines"]]
+        vocabulary = document_vocabulary(lines)
+        for index, label in doc["labels"].items():
+            i = int(index)
+            yield last_word(lines[i]), first_word(lines[i + 1]), vocabulary, label
+
+
+def test_rendered_sample_from_held_out_texts_is_decided_right():
+    """A committed sample of the generated evaluation set (texts the classifier never saw)."""
+    results = Counter()
+    for left, right, vocabulary, gold in _sample_events():
+        results[(gold, decide(left, right, vocabulary)[0] == gold)] += 1
+    total = sum(results.values())
+    right = sum(n for (_, ok), n in results.items() if ok)
+    rare = sum(n for (gold, _), n in results.items() if gold != JOIN)
+    rare_right = sum(n for (gold, ok), n in results.items() if ok and gold != JOIN)
+    assert total >= 300 and rare >= 20
+    assert right / total >= 0.99
+    assert rare_right / rare >= 0.9
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("generate_hyphen_events", ROOT / "scripts/generate_hyphen_events.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_generator_labels_line_ends_by_aligning_to_the_source():
+    source = "Vi har erfarenhetsutbyten med EU-projekt inom barn- och ungdomspersonal i länet- ett samarbete."
+    lines = [("Vi har erfaren-", 1), ("hetsutbyten med EU-", 1), ("projekt inom barn-", 1), ("och ungdoms-", 2),
+             ("personal i länet-", 2), ("ett samarbete.", 2)]
+    labels = _generator().label_lines(lines, source)
+    assert labels == {0: JOIN, 1: KEEP, 2: SUSPENDED, 3: JOIN, 4: DASH}
+    assert _generator().label_lines([("Något helt annat", 1)], source) is None

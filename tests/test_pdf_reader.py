@@ -336,19 +336,18 @@ def test_corpus_reportlab_pdf_has_seed_headings_and_swedish_text() -> None:
     assert sum(line.bullet for line in doc.lines) >= 10
     # pyphen hyphenation at line ends exercises de-hyphenation downstream.
     assert sum(line.text.endswith("-") for line in doc.lines) >= 20
-    footers = [re.fullmatch(r"Region Norrbotten – Aktuella händelser (\d+) \((\d+)\)", p.lines[-1].text)
-               for p in doc.pages]
-    assert all(footers)
-    assert [int(m.group(1)) for m in footers if m] == [p.number for p in doc.pages]
-    assert {int(m.group(2)) for m in footers if m} == {len(doc.pages)}
+    # Every page has the footer "Region Norrbotten – Aktuella händelser N (M)": the reader drops it.
+    assert len(doc.pages) >= 3
+    assert not [line.text for line in doc.lines if re.search(r"Aktuella händelser\s+\d+ \(\d+\)", line.text)]
 
 
-def test_corpus_libreoffice_pdf_has_seed_headings_and_page_footers() -> None:
+def test_corpus_libreoffice_pdf_has_seed_headings_and_no_page_footers() -> None:
     doc = read_pdf(REPO / "corpus" / "seed_a4_libreoffice.pdf", "corpus/seed_a4_libreoffice.pdf")
     runs = _bold_runs(doc)
     for heading in SEED_HEADINGS:
         assert heading in runs, heading
-    assert [p.lines[-1].text for p in doc.pages] == [f"Sida {p.number}" for p in doc.pages]
+    # "Sida N" footers are furniture: gone from every page.
+    assert not [line.text for line in doc.lines if re.fullmatch(r"Sida \d+", line.text)]
     assert doc.metadata["Title"] == SEED_HEADINGS[0]
 
 

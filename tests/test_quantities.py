@@ -93,6 +93,11 @@ def test_determiners_and_totalisers_stay_outside_the_span(text: str, span: str) 
         "Mötet börjar kl. 13.00 i Luleå.",
         "inom den s.k. fyrlänsträffen",
         "Barn i åldern 3,5 år deltog.",
+        "Sprutan ges vid tre månaders ålder.",
+        "Laget tappade under de sista sex minuterna.",
+        "Fräs löken i 1 msk smör.",
+        "Proverna innehöll över 10 milligram DDT.",
+        "Den som är född 1923 endast behöver 28 år.",
     ],
 )
 def test_not_a_count(text: str) -> None:

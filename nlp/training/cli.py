@@ -14,8 +14,10 @@ def _cmd_train_ner(args: argparse.Namespace) -> int:
 
     metrics = train_ner(args.corpora, args.out, max_steps=args.max_steps, seed=args.seed, config=args.config)
     print(json.dumps(metrics["test"], ensure_ascii=False, indent=2))
-    print(f"model written to {args.out} ({metrics['size_bytes'] / 1e6:.1f} MB, "
-          f"{metrics['words_per_second_one_core']:,} words/s)")
+    print(
+        f"model written to {args.out} ({metrics['size_bytes'] / 1e6:.1f} MB, "
+        f"{metrics['words_per_second_one_core']:,} words/s)"
+    )
     return 0
 
 
@@ -26,11 +28,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     ner = what.add_parser(
         "ner",
         help="train the Swedish PER/ORG/LOC model",
-        description="Train the NER model on klintan + UNER Talbanken (+ corpus/ner), evaluate it on UNER PUD, "
-        "UNER Talbanken test and klintan test, and write a spaCy pipeline with metrics and model card.",
+        description="Train the NER model on klintan + UNER Talbanken (+ corpus/ner), evaluate it on UNER "
+        "PUD, UNER Talbanken test and klintan test, and write a spaCy pipeline with metrics and model card.",
     )
     ner.add_argument(
-        "--corpora", type=Path, default=REPO.parent / "shared" / "corpora", metavar="PATH",
+        "--corpora",
+        type=Path,
+        default=REPO.parent / "shared" / "corpora",
+        metavar="PATH",
         help="folder holding klintan-swedish-ner/, uner-sv-talbanken/, uner-sv-pud/",
     )
     ner.add_argument("--out", type=Path, default=REPO / "models" / "ner", metavar="DIR")

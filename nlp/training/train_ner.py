@@ -46,7 +46,7 @@ def score(pipeline: Language, sentences: list[Sentence]) -> dict[str, dict[str, 
     vocab = pipeline.vocab
     examples = []
     for sentence in sentences:
-        reference = to_docbin([sentence]).get_docs(vocab).__next__()
+        reference = next(to_docbin([sentence]).get_docs(vocab))
         examples.append(Example(pipeline.make_doc(reference.text), reference))
     scores = pipeline.evaluate(examples)
     per_type = scores.get("ents_per_type") or {}
@@ -178,9 +178,13 @@ def model_card(metrics: dict[str, Any], config: Path) -> str:
     """The models/ner/README.md text: sources and licences, metrics per type and corpus, size, speed."""
     rows = []
     for name, result in metrics["test"].items():
-        cells = [f"{result[label]['p']:.2f} / {result[label]['r']:.2f} / **{result[label]['f']:.2f}**"
-                 for label in (*LABELS, "ALL")]
-        rows.append(f"| {name} ({metrics['data']['test_sentences'][name]} sent.) | " + " | ".join(cells) + " |")
+        cells = [
+            f"{result[label]['p']:.2f} / {result[label]['r']:.2f} / **{result[label]['f']:.2f}**"
+            for label in (*LABELS, "ALL")
+        ]
+        rows.append(
+            f"| {name} ({metrics['data']['test_sentences'][name]} sent.) | " + " | ".join(cells) + " |"
+        )
     sources = "\n".join(f"- {s['name']}: <{s['url']}>, {s['license']}" for s in SOURCES)
     return f"""# rapportkb Swedish NER (PER, ORG, LOC)
 
@@ -194,9 +198,9 @@ into its pipeline ahead of the resolver (`nlp/ner.py`); gazetteers and rules add
 
 {sources}
 
-Evaluation also used UNER Swedish-PUD test (CC BY-SA 4.0), UNER Talbanken test and klintan test; none of
-them was trained on. MISC and other labels were dropped; klintan test sentences that also occur in klintan
-train ({metrics['data']['malformed_lines_skipped']} malformed line skipped; duplicates removed) are not scored.
+Evaluation used UNER Swedish-PUD test (CC BY-SA 4.0), UNER Talbanken test and klintan test; none of
+them was trained on. MISC and other labels were dropped. Klintan test sentences that also occur in
+klintan train are not scored; {metrics["data"]["malformed_lines_skipped"]} malformed corpus line(s) skipped.
 
 ## Metrics (precision / recall / F1, exact span match)
 
@@ -206,14 +210,15 @@ train ({metrics['data']['malformed_lines_skipped']} malformed line skipped; dupl
 
 ## Size and speed
 
-- Directory size: {metrics['size_bytes'] / 1e6:.1f} MB.
-- Throughput: {metrics['words_per_second_one_core']:,} words/s on one CPU core (spaCy `nlp.pipe`, test texts).
+- Directory size: {metrics["size_bytes"] / 1e6:.1f} MB.
+- Throughput: {metrics["words_per_second_one_core"]:,} words/s on one CPU core (spaCy `nlp.pipe`, test texts).
 
 ## Training
 
-- {metrics['data']['train_sentences']:,} training sentences (klintan train minus every {DEV_EVERY}th sentence,
-  UNER Talbanken train, {metrics['data']['domain_sentences']} administrative sentences repeated to weight them).
-- Early stopping on UNER Talbanken dev plus the held-out klintan sentences; seed {metrics['seed']}.
+- {metrics["data"]["train_sentences"]:,} training sentences: klintan train minus every {DEV_EVERY}th
+  sentence, UNER Talbanken train, and {metrics["data"]["domain_sentences"]} administrative sentences
+  (`corpus/ner/admin_sv.jsonl`) repeated to weight them.
+- Early stopping on UNER Talbanken dev plus the held-out klintan sentences; seed {metrics["seed"]}.
 - Config: `{config.name}` (in `configs/`).
 
 ## Reproduce
