@@ -27,7 +27,15 @@ import jsonlines
 
 from rapportkb.check import check
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+def snapshot_code(folder: Path) -> dict[str, str]:
+    """Copy the code and models and run from the copy, so edits made meanwhile cannot change results."""
+    for package in ("ingest", "nlp", "rapportkb", "models"):
+        shutil.copytree(ROOT / package, folder / package, ignore=shutil.ignore_patterns("__pycache__"))
+    return {**os.environ, "PYTHONPATH": str(folder)}
 
 
 def make_batch(folder: Path, pdfs: int, texts: int) -> None:
@@ -76,17 +84,19 @@ def main() -> int:
     try:
         batch = work / "batch"
         make_batch(batch, args.pdfs, args.texts)
+        env = snapshot_code(work / "code")
         started = time.monotonic()
-        subprocess.run(command(batch, work / "clean", args.workers), capture_output=True, cwd=work)
+        subprocess.run(command(batch, work / "clean", args.workers), capture_output=True, cwd=work, env=env)
         clean_seconds = time.monotonic() - started
         clean = comparable(work / "clean")
         print(f"clean run: {clean_seconds:.1f} s, {len(clean[1])} documents, {len(clean[0])} sections")
         passed = 0
         for round_ in range(args.kills):
             kb = work / f"kb{round_}"
-            delay = rng.uniform(0.2, clean_seconds)
+            # Within the first 85% of a clean run, so the kill lands while the batch is still working.
+            delay = rng.uniform(0.05, 0.85) * clean_seconds
             process = subprocess.Popen(
-                command(batch, kb, args.workers), cwd=work, start_new_session=True,
+                command(batch, kb, args.workers), cwd=work, start_new_session=True, env=env,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )
             time.sleep(delay)
@@ -98,7 +108,9 @@ def main() -> int:
                     os.kill(process.pid, signal.SIGKILL)
             process.wait()
             killed = process.returncode == -signal.SIGKILL
-            rerun = subprocess.run(command(batch, kb, args.workers), capture_output=True, text=True, cwd=work)
+            rerun = subprocess.run(
+                command(batch, kb, args.workers), capture_output=True, text=True, cwd=work, env=env
+            )
             repaired = [line for line in rerun.stderr.splitlines() if line.startswith("repaired:")]
             result = check(kb)
             same = comparable(kb) == clean

@@ -50,9 +50,8 @@ def read_pdf(path: Path, source: str) -> RawDocument:
     """
     _check_header(path)
     pdf = _pdfminer_call(path, "open", lambda: pdfplumber.open(path))
-    with pdf:
+    try:
         metadata = _metadata(pdf, path)
-        outline = _outline(pdf)
         page_count = _pdfminer_call(path, "read", lambda: len(pdf.pages))
         if page_count == 0:
             raise IngestError("corrupt", f"{path.name} has no pages; re-export it from the source program.")
@@ -61,6 +60,10 @@ def read_pdf(path: Path, source: str) -> RawDocument:
             sheets.append(_pdfminer_call(path, "read", lambda page=page: _read_sheet(page)))
             # Drop pdfplumber's per-page object cache so long reports do not grow memory.
             page.close()
+        # After the pages: on a damaged file the outline lookup can leave pdfminer's page tree half-read.
+        outline = _outline(pdf)
+    finally:
+        _close(pdf)
     furniture = find_furniture([(s.height, [_furniture_row(row) for row in s.rows]) for s in sheets])
     pages = []
     for number, (sheet, drop) in enumerate(zip(sheets, furniture, strict=True), start=1):
@@ -78,6 +81,14 @@ def read_pdf(path: Path, source: str) -> RawDocument:
         # Photo-only pages are normal in municipal reports (covers, spreads); noted, not an error.
         metadata["PhotoPages"] = ",".join(pictures)
     return RawDocument(source=source, kind="pdf", pages=pages, metadata=metadata, outline=outline)
+
+
+def _close(pdf: pdfplumber.PDF) -> None:
+    """Close without masking the real error: on a half-read page tree pdfplumber's close itself fails."""
+    try:
+        pdf.close()
+    except Exception:
+        pdf.stream.close()
 
 
 def _outline(pdf: pdfplumber.PDF) -> list[tuple[int, str]]:

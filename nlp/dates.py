@@ -273,6 +273,8 @@ def _b_month(m: re.Match) -> _Match | None:
     word = m.group("m")
     if word[0].isupper() and re.match(r"\s+[A-ZÅÄÖ]", m.string[m.end() :]):
         return None  # `Maj Persson`: a first name, not a month
+    if word[0].isupper() and word.lower() in MONTH_ABBR and not m.groupdict().get("y"):
+        return None  # `i Sep`: a bare capitalised abbreviation is more likely a name
     mo = _month_no(word)
     return _yearless(m, lambda y: _month(y, mo), _opt_year(m, "y"))
 

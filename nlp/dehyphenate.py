@@ -41,8 +41,10 @@ NON_BREAKING_HYPHEN = "\u2011"
 #: `men` is almost always an ordinary break (`förvaringsutrym- men`).
 COORDINATORS = frozenset({"och", "eller", "samt", "respektive", "resp.", "resp", "liksom", "&"})
 #: Words that open a clause after a dash written without a space (`län- ett samarbete`, `havet- om`).
-DASH_OPENERS = frozenset({"ett", "en", "om", "som", "för", "med", "att", "i", "på", "det", "den", "där", "när",
-                          "från", "men", "vilket", "dvs", "t.ex"})
+DASH_OPENERS = frozenset({
+    "ett", "en", "om", "som", "för", "med", "att", "i", "på", "det", "den", "där", "när", "från", "men",
+    "vilket", "dvs", "t.ex",
+})
 KNOWN_WORD = 3.0  # zipf >= 3: about once per million words, a real word rather than a fragment
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "hyphen" / "model.json"
 _WORD = re.compile(r"[\w\u00ad]+(?:[-\u2010\u2011][\w\u00ad]+)*[-\u2010\u2011\u00ad]?$")
@@ -121,19 +123,22 @@ class Evidence:
     vocab_right: int
     vocab_prefix: int  # the stem before a hyphen elsewhere in the document
     zipf_stem_en: float
+    mid_sentence: bool  # a word precedes the stem in the same sentence
 
     @classmethod
-    def of(cls, stem: str, right: str, vocabulary: Counter[str]) -> Evidence:
+    def of(cls, stem: str, right: str, vocabulary: Counter[str], before: str | None = None) -> Evidence:
         head = re.split(r"[-\u2010\u2011]", stem)[-1]
         joined = head + right
         return cls(
             stem=stem, head=head, right=right,
             zipf_joined=_zipf(joined), zipf_stem=_zipf(head), zipf_right=_zipf(right),
             zipf_joined_en=_zipf(joined, "en"), legal=_legal_point(head, right),
-            vocab_joined=vocabulary[(stem + right).lower()], vocab_hyphenated=vocabulary[f"{stem}-{right}".lower()],
+            vocab_joined=vocabulary[(stem + right).lower()],
+            vocab_hyphenated=vocabulary[f"{stem}-{right}".lower()],
             vocab_stem=vocabulary[stem.lower()], vocab_right=vocabulary[right.lower()],
             vocab_prefix=_hyphen_prefixes(vocabulary)[stem.lower()] if vocabulary else 0,
             zipf_stem_en=_zipf(head, "en"),
+            mid_sentence=bool(before) and before[-1:] not in ".!?:•–-\"”",
         )
 
     def features(self) -> dict[str, float]:
@@ -160,8 +165,11 @@ class Evidence:
             "vocab_prefix": math.log1p(self.vocab_prefix),
             "zipf_stem_en": self.zipf_stem_en,
             "head_no_vowel": float(not _VOWEL.search(self.head)),
-            "adjective_pair": float(self.head.endswith(_ADJECTIVE) and self.right.endswith(_ADJECTIVE + ("a", "t"))),
+            "adjective_pair": float(
+                self.head.endswith(_ADJECTIVE) and self.right.endswith(_ADJECTIVE + ("a", "t"))
+            ),
             "short_head": float(len(self.head) <= 3),
+            "capital_mid_sentence": float(self.head[:1].isupper() and self.mid_sentence),
             "capital_known_en": float(self.head[:1].isupper()) * self.zipf_stem_en,
             "known_parts_unknown_whole": float(
                 self.zipf_stem >= KNOWN_WORD and self.zipf_right >= KNOWN_WORD and self.zipf_joined == 0
@@ -197,9 +205,12 @@ class HyphenModel:
         )
 
     def probabilities(self, features: dict[str, float]) -> dict[str, float]:
-        x = [(features[name] - m) / s for name, m, s in zip(self.features, self.mean, self.scale, strict=True)]
-        scores = [b + sum(w * v for w, v in zip(row, x, strict=True)) for row, b in zip(self.coef, self.intercept,
-                                                                                          strict=True)]
+        scaled = zip(self.features, self.mean, self.scale, strict=True)
+        x = [(features[name] - m) / s for name, m, s in scaled]
+        scores = [
+            b + sum(w * v for w, v in zip(row, x, strict=True))
+            for row, b in zip(self.coef, self.intercept, strict=True)
+        ]
         if len(self.classes) == 2:  # sklearn's binary form: one row, the score of classes[1]
             p = 1 / (1 + math.exp(-scores[0]))
             return {self.classes[0]: 1 - p, self.classes[1]: p}
@@ -221,9 +232,9 @@ def _certain(stem: str, right: str, left: str) -> tuple[str, str] | None:
     bare = right.rstrip(".")
     # A sentence ending right after the coordinator (`skynd-samt.`) leaves no second part to coordinate.
     ends_sentence = right.endswith(".") and right.lower() != "resp."
-    if (bare.lower() in COORDINATORS or right.lower() in COORDINATORS) and not ends_sentence:
-        if _zipf(head + bare) < KNOWN_WORD:
-            return SUSPENDED, f"coordinator {right!r} follows"
+    coordinator = bare.lower() in COORDINATORS or right.lower() in COORDINATORS
+    if coordinator and not ends_sentence and _zipf(head + bare) < KNOWN_WORD:
+        return SUSPENDED, f"coordinator {right!r} follows"
     if left.endswith(NON_BREAKING_HYPHEN):
         return KEEP, "non-breaking hyphen (U+2011) is never a hyphenation"
     if head[-1:].isdigit() or right[:1].isdigit():
@@ -232,7 +243,8 @@ def _certain(stem: str, right: str, left: str) -> tuple[str, str] | None:
         return None  # all-capital text (`TILLSAM-MANS`): weigh the lower-cased word
     if len(head) >= 2 and head.isupper() and not right.isupper():
         return KEEP, f"acronym {head!r}"
-    if len(head) >= 2 and sum(c.isupper() for c in head) >= 2 and not head[1:].islower():
+    # `IoT-lösningar`; not `SIPp-rocess`, a hyphenated `SIPprocess` whose fragment ends in lower case.
+    if len(head) >= 2 and sum(c.isupper() for c in head) >= 2 and head[-1].isupper():
         return KEEP, f"mixed-case abbreviation {head!r}"
     if len(head) == 1:
         return KEEP, f"single letter {head!r}"
@@ -249,7 +261,7 @@ def _votes(evidence: Evidence) -> tuple[str, str] | None:
     in_doc_joined = e.vocab_joined > e.vocab_hyphenated
     in_doc_hyphenated = e.vocab_hyphenated > e.vocab_joined
     known = e.zipf_joined >= KNOWN_WORD
-    english = e.zipf_joined_en >= 3.5 and e.zipf_joined_en > e.zipf_joined
+    english = e.zipf_joined_en >= 3.5 and e.zipf_joined_en > e.zipf_joined + 0.5
     dash_like = e.right.lower() in DASH_OPENERS and e.zipf_stem >= KNOWN_WORD and not known
     if in_doc_hyphenated and not known:
         return KEEP, "hyphenated form occurs in the document"
@@ -257,10 +269,10 @@ def _votes(evidence: Evidence) -> tuple[str, str] | None:
         return None
     if in_doc_joined:
         return JOIN, "joined form occurs in the document"
-    if known:
-        return JOIN, "joined form is a known Swedish word"
     if english:
         return JOIN, "joined form is a known English word"
+    if known:
+        return JOIN, "joined form is a known Swedish word"
     # An unknown fragment before a legal point: a hyphenated word, unless the fragment is a name or
     # abbreviation of its own (`Isaf-styrkan`, `hpv-virus`), which wordfreq knows a little.
     if e.legal and e.zipf_stem < 2.0 and e.head.islower() and e.right.lower() not in DASH_OPENERS:
@@ -268,7 +280,9 @@ def _votes(evidence: Evidence) -> tuple[str, str] | None:
     return None
 
 
-def rule_stage(left: str, right: str, vocabulary: Counter[str] | None = None) -> tuple[str, str] | Evidence:
+def rule_stage(
+    left: str, right: str, vocabulary: Counter[str] | None = None, before: str | None = None
+) -> tuple[str, str] | Evidence:
     """The rules' (decision, reason), or the Evidence to hand to the classifier when the rules are unsure."""
     stem = left.rstrip(HYPHENS + SOFT_HYPHEN).replace(SOFT_HYPHEN, "")
     if left.endswith(SOFT_HYPHEN):
@@ -282,19 +296,23 @@ def rule_stage(left: str, right: str, vocabulary: Counter[str] | None = None) ->
     bare = right.rstrip(".")
     if stem.isupper() and bare.isupper():
         stem, bare = stem.lower(), bare.lower()
-    evidence = Evidence.of(stem, bare, vocabulary)
+    evidence = Evidence.of(stem, bare, vocabulary, before)
     voted = _votes(evidence)
     if voted:
         return voted[0], f"{voted[1]} ({evidence.summary()})"
     return evidence
 
 
-def decide(left: str, right: str, vocabulary: Counter[str] | None = None) -> tuple[str, str]:
+def decide(
+    left: str, right: str, vocabulary: Counter[str] | None = None, before: str | None = None
+) -> tuple[str, str]:
     """(decision, reason) for `left` ending in a hyphen at a line end and `right` opening the next line.
 
-    `left` is the last word of the line including its hyphen; `right` the first word of the next.
+    `left` is the last word of the line including its hyphen; `right` the first word of the next;
+    `before` the token before `left` on its line ("" when `left` opens the line, None when unknown):
+    a capital in mid-sentence marks a name, and names are hyphenated into compounds (`Sverige-möte`).
     """
-    stage = rule_stage(left, right, vocabulary)
+    stage = rule_stage(left, right, vocabulary, before)
     if not isinstance(stage, Evidence):
         return stage
     model = load_model()
@@ -309,13 +327,20 @@ def document_vocabulary(lines: list[str]) -> Counter[str]:
     """Lower-cased word forms, hyphenated ones included, for the vocabulary evidence in `decide`."""
     counts: Counter[str] = Counter()
     for line in lines:
-        counts.update(word.lower() for word in re.findall(r"\w+(?:[-\u2010\u2011]\w+)*", line.replace(SOFT_HYPHEN, "")))
+        words = re.findall(r"\w+(?:[-\u2010\u2011]\w+)*", line.replace(SOFT_HYPHEN, ""))
+        counts.update(word.lower() for word in words)
     return counts
 
 
 def last_word(line: str) -> str:
     match = _WORD.search(line.rstrip())
     return match.group(0) if match else ""
+
+
+def word_before(line: str, left: str) -> str:
+    """The token before the line's last word, "" when that word opens the line."""
+    tokens = line.rstrip()[: len(line.rstrip()) - len(left)].split()
+    return tokens[-1] if tokens else ""
 
 
 def first_word(line: str) -> str:
@@ -336,7 +361,7 @@ def join_lines(lines: list[tuple[str, int]], vocabulary: Counter[str]) -> tuple[
         text = text.strip()
         if index + 1 < len(lines) and ends_with_hyphen(text):
             left, right = last_word(text), first_word(lines[index + 1][0])
-            decision, reason = decide(left, right, vocabulary)
+            decision, reason = decide(left, right, vocabulary, word_before(text, left))
             breaks.append(HyphenBreak(left, right, decision, reason, page))
             if decision == JOIN:
                 parts.append(text.rstrip(HYPHENS + SOFT_HYPHEN))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -17,6 +18,7 @@ import nlp.gazetteer  # noqa: F401
 import nlp.quantities  # noqa: F401
 import nlp.resolve  # noqa: F401
 from nlp.mention import Mention, doc_mentions
+from nlp.wordclass import lemma_table
 
 REPORT_DATE = "report_date"
 
@@ -25,6 +27,17 @@ def models_dir() -> Path:
     """Shipped models live in the repository's models/ folder; RAPPORTKB_MODELS points elsewhere."""
     env = os.environ.get("RAPPORTKB_MODELS")
     return Path(env) if env else Path(__file__).resolve().parent.parent / "models"
+
+
+def _models_version(models: Path) -> str:
+    """The package version, plus the NER model's version when one is shipped."""
+    from rapportkb import __version__
+
+    meta = models / "ner" / "meta.json"
+    if meta.is_file():
+        ner = json.loads(meta.read_text(encoding="utf-8"))
+        return f"{__version__}+ner.{ner.get('version', '0')}"
+    return __version__
 
 
 def build_pipeline(models: Path | None = None) -> Language:
@@ -37,10 +50,15 @@ def build_pipeline(models: Path | None = None) -> Language:
             "(pip install -e .) or set RAPPORTKB_MODELS to the folder holding gazetteer/"
         )
     pipeline = spacy.blank("sv")
+    # documents.jsonl records this as `pipeline.model`, so a knowledge base says what tagged it.
+    pipeline.meta["name"] = "rapportkb_sv"
+    pipeline.meta["version"] = _models_version(models)
     pipeline.add_pipe("rapportkb_gazetteer", config={"path": str(gazetteer)})
     pipeline.add_pipe("rapportkb_dates")
     pipeline.add_pipe("rapportkb_quantities")
     pipeline.add_pipe("rapportkb_resolve")
+    # Load the lemma table now, not on the first document: workers load the pipeline once, up front.
+    lemma_table()
     return pipeline
 
 

@@ -18,7 +18,7 @@ from nlp.pipeline import tag_texts
 from nlp.sections import Structure, segment
 from rapportkb import __version__
 from rapportkb.records import document_record, section_record
-from rapportkb.report import infer_publisher, infer_report_date
+from rapportkb.report import infer_period, infer_publisher, infer_report_date
 
 #: Frequent Swedish function words; a long text with almost none of them is not Swedish.
 _SWEDISH_MARKERS = frozenset(
@@ -107,11 +107,13 @@ def _report_fields(
     structure: Structure, document: RawDocument, when: date | None, publisher: str | None
 ) -> dict:
     title = structure.title or document.metadata.get("Title") or None
+    first_page = " ".join(line.text for line in document.pages[0].lines) if document.pages else ""
+    period = infer_period([title or "", first_page], when)
     return {
         "title": title,
         "publisher": publisher,
         "date": when.isoformat() if when else None,
-        "period": None,
+        "period": period.to_dict() if period else None,
     }
 
 

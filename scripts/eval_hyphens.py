@@ -32,8 +32,8 @@ def evaluate_events(path: Path, show_errors: int) -> None:
 
     confusion: Counter[tuple[str, str]] = Counter()
     errors: list[str] = []
-    for left, right, vocabulary, gold, doc in events(path, "eval"):
-        decision, reason = decide(left, right, vocabulary)
+    for left, right, vocabulary, before, gold, doc in events(path, "eval"):
+        decision, reason = decide(left, right, vocabulary, before)
         confusion[(gold, decision)] += 1
         if decision != gold:
             errors.append(f"  {gold:>9} -> {decision:<9} {left}|{right}  [{doc['doc']}] {reason}")
@@ -61,7 +61,8 @@ def evaluate_seed() -> None:
     structure = segment(read_document(ROOT / "corpus" / "seed.txt"))
     decisions = Counter(brk.decision for brk in structure.hyphen_breaks)
     text = "\n".join(s.heading + "\n" + s.text for s in structure.sections)
-    print(f"Seed report (corpus/seed.txt): {len(structure.hyphen_breaks)} line-end hyphens, {dict(decisions)}")
+    total = len(structure.hyphen_breaks)
+    print(f"Seed report (corpus/seed.txt): {total} line-end hyphens, {dict(decisions)}")
     for brk in structure.hyphen_breaks:
         if brk.decision != JOIN:
             print(f"  not joined: {explain([brk])}")

@@ -54,15 +54,17 @@ HAND_HYPHENATED = [
     "covid-19", "ESF-rådet", "GIS-data", "PM-nivå", "LSS-boende", "CO2-utsläpp", "A-kassan", "T-banan",
     "Tornedals-Finland", "Sverige-Finland", "Kiruna-Narvik", "sms-tjänst", "hbtq-frågor", "EU-medel",
     "e-handel", "IoT-lösningar", "SCB-statistik", "x-led", "KPI-mått", "ÖP-arbetet", "RUS-projektet",
-    "ISO-certifiering", "GDPR-krav", "NIS-direktivet", "SMHI-data", "ERUF-medel", "HVO-diesel", "LED-belysning",
+    "ISO-certifiering", "GDPR-krav", "NIS-direktivet", "SMHI-data", "ERUF-medel", "HVO-diesel",
+    "LED-belysning",
     "Norrbotten-Västerbotten", "Stockholm-Göteborg", "Luleå-Boden", "e-hälsa", "öst-väst", "nord-syd",
 ]
 HAND_SUSPENDED = [
     "barn- och ungdomspersonal", "Norr- och Västerbotten", "stöd- och utvecklingsinsatser",
     "mineral- och metallproducenter", "studie- och planeringsdagarna", "medie- och informationskunnighet",
     "slöjd- och formkonsulenterna", "Arbets- och näringsministeriet", "Projekt- och företagsstöd",
-    "kultur- och fritidsnämnden", "miljö- och hälsoskydd", "vatten- och avloppsfrågor", "el- och värmeproduktion",
-    "gång- och cykelvägar", "bygg- och miljönämnden", "hälso- och sjukvården", "skol- eller förskoleverksamhet",
+    "kultur- och fritidsnämnden", "miljö- och hälsoskydd", "vatten- och avloppsfrågor",
+    "el- och värmeproduktion", "gång- och cykelvägar", "bygg- och miljönämnden", "hälso- och sjukvården",
+    "skol- eller förskoleverksamhet",
     "energi- samt klimatarbetet", "kommun- respektive regionnivå", "planerings- och uppföljningsarbetet",
     "företags- och organisationsstöd", "natur- och kulturmiljöer", "trafik- och transportfrågor",
     "kollektiv- och färdtjänst", "sjö- och vattendrag", "skog- och jordbruk", "bostads- och lokalförsörjning",
@@ -151,8 +153,8 @@ def chunk(sentences: list[str], rng: random.Random) -> list[str]:
 
 
 def mine_inventories(texts: list[str]) -> tuple[list[str], list[str]]:
-    hyphenated = set(re.findall(r"(?<![\w-])(?:[A-ZÅÄÖa-zåäö]{1,12}|\d{1,4})-[A-ZÅÄÖa-zåäö0-9]{2,20}(?![\w-])",
-                                " ".join(texts)))
+    pattern = r"(?<![\w-])(?:[A-ZÅÄÖa-zåäö]{1,12}|\d{1,4})-[A-ZÅÄÖa-zåäö0-9]{2,20}(?![\w-])"
+    hyphenated = set(re.findall(pattern, " ".join(texts)))
     suspended = set()
     for text in texts:
         for match in re.finditer(r"(?<![\w-])(\w{2,20})- (och|eller|samt) (\w{3,25})", text):
@@ -283,9 +285,9 @@ def convert(fodts: dict[str, str], workdir: Path) -> dict[str, Path]:
         paths.append(path)
     profile = workdir / "profile"
     for start in range(0, len(paths), 200):
-        subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(workdir), *map(str, paths[start:start + 200])],
-                       check=True, capture_output=True, timeout=1800)
+        command = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                   "--outdir", str(workdir), *map(str, paths[start:start + 200])]
+        subprocess.run(command, check=True, capture_output=True, timeout=1800)
     return {name: workdir / f"{name}.pdf" for name in fodts}
 
 
@@ -360,8 +362,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.limit:
                 docs = dict(list(docs.items())[: args.limit])
             hyphenated, suspended = mine_inventories([p for ps in docs.values() for p in ps])
-            hyphenated = [h for h in hyphenated + HAND_HYPHENATED if stable_half(h) == split] or HAND_HYPHENATED
-            suspended = [s for s in suspended + HAND_SUSPENDED if stable_half(s) == split] or HAND_SUSPENDED
+            hyphenated = [h for h in hyphenated + HAND_HYPHENATED if stable_half(h) == split]
+            suspended = [s for s in suspended + HAND_SUSPENDED if stable_half(s) == split]
             print(f"{split}: {len(docs)} documents, {len(hyphenated)} hyphenated and {len(suspended)} "
                   "suspended forms to inject", file=sys.stderr)
             jobs: dict[str, tuple[str, dict[str, object], str]] = {}

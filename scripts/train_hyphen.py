@@ -13,18 +13,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from nlp.dehyphenate import Evidence, document_vocabulary, first_word, last_word, rule_stage
+from nlp.dehyphenate import Evidence, document_vocabulary, first_word, last_word, rule_stage, word_before
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def events(path: Path, split: str | None = None) -> Iterator[tuple[str, str, Counter[str], str, dict[str, object]]]:
-    """(left, right, document vocabulary, gold label, document record) for every labelled line end."""
+Event = tuple[str, str, Counter[str], str, str, dict[str, object]]
+
+
+def events(path: Path, split: str | None = None) -> Iterator[Event]:
+    """(left, right, document vocabulary, word before left, gold label, document) per labelled line end."""
     with path.open(encoding="utf-8") as handle:
         for raw in handle:
             doc = json.loads(raw)
@@ -34,18 +38,44 @@ def events(path: Path, split: str | None = None) -> Iterator[tuple[str, str, Cou
             vocabulary = document_vocabulary(lines)
             for index, label in doc["labels"].items():
                 i = int(index)
-                yield last_word(lines[i]), first_word(lines[i + 1]), vocabulary, label, doc
+                left = last_word(lines[i])
+                yield left, first_word(lines[i + 1]), vocabulary, word_before(lines[i], left), label, doc
 
 
-def residual(path: Path, split: str) -> tuple[list[dict[str, float]], list[str], list[str]]:
-    """Features and labels of the events the rules leave to the classifier, with their document names."""
+def shifted(left: str, right: str, rng: random.Random) -> tuple[str, str] | None:
+    """The same hyphenated word broken one letter earlier or later (`cen-trum` -> `cent-rum`).
+
+    LibreOffice breaks exactly where pyphen's patterns allow, but Word and other producers break
+    elsewhere (`Reg-ion`, `cent-rumbildningen` in the seed report); without these variants the
+    classifier would learn that a break at an illegal point is never a hyphenation.
+    """
+    stem = left.rstrip("-")
+    word = stem + right.rstrip(".")
+    if not stem.isalpha() or not word.isalpha():
+        return None
+    cut = len(stem) + rng.choice((-1, 1))
+    if cut < 2 or len(word) - cut < 2:
+        return None
+    return word[:cut] + "-", word[cut:] + right[len(right.rstrip(".")):]
+
+
+def residual(path: Path, split: str, seed: int = 3) -> tuple[list[dict[str, float]], list[str], list[str]]:
+    """Features and labels of the events the rules leave to the classifier, with their document names.
+
+    Every other `join` event is also added broken one letter off its legal point (see `shifted`).
+    """
+    rng = random.Random(seed)
     features, labels, groups = [], [], []
-    for left, right, vocabulary, label, doc in events(path, split):
-        stage = rule_stage(left, right, vocabulary)
-        if isinstance(stage, Evidence):
-            features.append(stage.features())
-            labels.append(label)
-            groups.append(str(doc["source"]))
+    for left, right, vocabulary, before, label, doc in events(path, split):
+        variants = [(left, right)]
+        if label == "join" and rng.random() < 0.5:
+            variants += [v for v in [shifted(left, right, rng)] if v]
+        for variant_left, variant_right in variants:
+            stage = rule_stage(variant_left, variant_right, vocabulary, before)
+            if isinstance(stage, Evidence):
+                features.append(stage.features())
+                labels.append(label)
+                groups.append(str(doc["source"]))
     return features, labels, groups
 
 

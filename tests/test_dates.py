@@ -80,6 +80,31 @@ CASES = [
     ("julafton 2024", "2024-12-24", "2024-12-24", "day"),
     ("i påskas", "2023-04-07", "2023-04-10", "day"),
     ("Agenda 2030", "2030-01-01", "2030-12-31", "year"),
+    # Weekdays: part of a date's span; alone, counted from the report date (a Tuesday).
+    ("tisdagen den 14 mars", "2023-03-14", "2023-03-14", "day"),
+    ("måndag 12 juni", "2023-06-12", "2023-06-12", "day"),
+    ("på fredag", "2023-05-12", "2023-05-12", "day"),
+    ("på tisdag", "2023-05-16", "2023-05-16", "day"),
+    ("i måndags", "2023-05-08", "2023-05-08", "day"),
+    ("förra tisdagen", "2023-05-02", "2023-05-02", "day"),
+    # A year-less day with a relative year.
+    ("den 1 juli nästa år", "2024-07-01", "2024-07-01", "day"),
+    ("15 mars i fjol", "2022-03-15", "2022-03-15", "day"),
+    # Month abbreviations before a year, in a range, after `i`.
+    ("jan–mars 2024", "2024-01-01", "2024-03-31", "month"),
+    ("dec 2022", "2022-12-01", "2022-12-31", "month"),
+    # The word naming the kind of year, and edge phrases before a year, are in the span.
+    ("år 2030", "2030-01-01", "2030-12-31", "year"),
+    ("verksamhetsåret 2023", "2023-01-01", "2023-12-31", "year"),
+    ("åren 2023–2025", "2023-01-01", "2025-12-31", "year"),
+    ("utgången av 2021", "2021-01-01", "2021-12-31", "year"),
+    ("början av 2024", "2024-01-01", "2024-12-31", "year"),
+    ("17.9.2015", "2015-09-17", "2015-09-17", "day"),
+    ("8/5 till 31/5", "2023-05-08", "2023-05-31", "day"),
+    # The latest such season that had begun by the report date.
+    ("i höstas", "2022-09-01", "2022-11-30", "season"),
+    ("i våras", "2023-03-01", "2023-05-31", "season"),
+    ("i vintras", "2022-12-01", "2023-02-28", "season"),
 ]
 
 
@@ -232,3 +257,41 @@ def test_spacy_component_without_report_date_leaves_relative_dates_out() -> None
     nlp_sv.add_pipe("rapportkb_resolve")
     doc = nlp_sv("I veckan kom rapporten för 2022.")
     assert [(e.text, e.label_) for e in doc.ents] == [("2022", "DATE")]
+
+
+def test_abbreviated_month_after_i_but_jul_stays_christmas() -> None:
+    assert _dates("Ansökningarna kom in i feb.") == [("feb", "2023-02-01", "2023-02-28", "month")]
+    assert _dates("Vi ses i jul.") == [("i jul", "2023-12-24", "2023-12-26", "day")]
+    assert _dates("Han heter Jan och bor i Sep.") == []
+
+
+def test_two_dates_joined_by_och_are_two_dates() -> None:
+    assert [d[0] for d in _dates("Kursen ges 1–3 februari 2023 och den 5:e juni.")] == [
+        "1–3 februari 2023",
+        "den 5:e juni",
+    ]
+
+
+def test_prepositions_the_norm_cannot_carry_stay_outside() -> None:
+    assert [d[0] for d in _dates("Öppet efter midsommarafton och från påsk, sedan 2019.")] == [
+        "midsommarafton",
+        "påsk",
+        "2019",
+    ]
+
+
+def test_year_before_a_verb_is_a_year() -> None:
+    assert [d[0] for d in _dates("Fr.o.m 2011 ingår verksamheten. Inventeringen 2021 bidrog till det.")] == [
+        "2011",
+        "2021",
+    ]
+
+
+def test_weekday_needs_the_report_day() -> None:
+    assert _dates("Vi ses på fredag.", None) == []
+    assert _dates("på fredag", date(2023, 5, 12)) == [("på fredag", "2023-05-19", "2023-05-19", "day")]
+
+
+@pytest.mark.parametrize("text", ["Version 3.2.1 släpps.", "Se avsnitt 2.10.2015a.", "Stadsbor i 12.5.20"])
+def test_dotted_numbers_are_not_dates(text: str) -> None:
+    assert _dates(text) == []

@@ -221,3 +221,72 @@ def test_spacy_pipeline_tags_counts_money_and_dates() -> None:
         {"value": 20, "unit": "aktörer", "qualifier": "min"},
         {"value": 12_500_000, "currency": "SEK"},
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # `under` is "fewer than" only after a word stating an amount; else it means "during".
+        ("Kronofogden närvarade under 19 avhysningar.", [("19 avhysningar", 19, "avhysningar", None)]),
+        ("Det var strax under 20 deltagare.", [("under 20 deltagare", 20, "deltagare", "max")]),
+        ("Kursen hade under 12 deltagare.", [("under 12 deltagare", 12, "deltagare", "max")]),
+        # A present-tense verb after a number is not its noun.
+        ("Enkäten gick till 72 kommuner, och 72 visar en ökning.", [("72 kommuner", 72, "kommuner", None)]),
+        ("Fyra rekommendationer lämnas, varav tre kvarstår.",
+         [("Fyra rekommendationer", 4, "rekommendationer", None)]),
+        # Labels and measures are not counts.
+        ("Tabell 1 Utfall per år", []),
+        ("Plan- och bygglagen 3 kap. 5 § 4p.", []),
+        ("en 40 procents reduktion", []),
+        ("Orkestern gav 3 st konserter.", [("3 st konserter", 3, "konserter", None)]),
+        ("sammanlagt fler än 10 verksamheter eller hushåll.",
+         [("fler än 10 verksamheter eller hushåll", 10, "verksamheter eller hushåll", "min")]),
+        ("Den dagen kom 25 elever och tre lärare.",
+         [("25 elever", 25, "elever", None), ("tre lärare", 3, "lärare", None)]),
+        ("Elva föreningar och tjugofem elever medverkade.",
+         [("Elva föreningar", 11, "föreningar", None), ("tjugofem elever", 25, "elever", None)]),
+        ("Vi hade 40 deltagare och kommunen bjöd på fika.", [("40 deltagare", 40, "deltagare", None)]),
+        ("Det kom 2023 barn till simskolan.", [("2023 barn", 2023, "barn", None)]),
+    ],
+)  # fmt: skip
+def test_count_context(text: str, expected: list[tuple[str, int, str, str | None]]) -> None:
+    assert _counts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "low", "high"),
+    [("Mellan 8 och 10 personer deltog.", "Mellan 8 och 10 personer", 8, 10),
+     ("Vi behöver 3-5 volontärer.", "3-5 volontärer", 3, 5),
+     ("Grupper om fem till sju elever.", "fem till sju elever", 5, 7)],
+)  # fmt: skip
+def test_count_range_keeps_both_bounds(text: str, span: str, low: int, high: int) -> None:
+    found = find_counts(text)
+    assert [(m.text, m.norm) for m in found] == [
+        (span, {"value": low, "unit": span.split()[-1], "qualifier": "min", "upper": high})
+    ]
+
+
+def test_two_numbers_joined_by_och_without_mellan_are_two_counts() -> None:
+    assert _counts("Det kom 3 och 4 personer.") == [("4 personer", 4, "personer", None)]
+
+
+def test_number_words_ending_in_ett() -> None:
+    assert parse_number_word("etthundraett") == 101
+    assert parse_number_word("tusenett") == 1001
+
+
+def test_lemma_table_is_loaded_lazily_and_once() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import nlp.pipeline\n"
+        "from nlp.wordclass import lemma_table\n"
+        "assert lemma_table.cache_info().currsize == 0, 'loaded at import'\n"
+        "from nlp.quantities import find_counts\n"
+        "for text in ['29 bokade möten', 'tre unga tjejer', 'fyra stycken allmänna möten']:\n"
+        "    find_counts(text)\n"
+        "info = lemma_table.cache_info()\n"
+        "assert (info.misses, info.currsize) == (1, 1), info\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -39,7 +39,8 @@ _META = {"CreationDate": "D:20240411153315+02'00'", "ModDate": "D:20240412000000
         ([["Tillägg antaget av fullmäktige 2019."], ["Se beslut från den 25 april 2019."]], _META,
          (date(2024, 4, 11), "pdf_metadata:CreationDate")),
         # A stated date shortly before the PDF was made is the report's own.
-        ([["Rapport"], ["Läget den 2 april 2024 var stabilt."]], _META, (date(2024, 4, 2), "latest_date_in_text")),
+        ([["Rapport"], ["Läget den 2 april 2024 var stabilt."]], _META,
+         (date(2024, 4, 2), "latest_date_in_text")),
         ([["Rapport"], ["Mötet den 8 maj 2023 och den 22 november 2022."]], {},
          (date(2023, 5, 8), "latest_date_in_text")),
         ([["Rapport"]], {"ModDate": "D:20150721"}, (date(2015, 7, 21), "pdf_metadata:ModDate")),

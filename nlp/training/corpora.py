@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import spacy
+from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span
+from spacy.vocab import Vocab
 
 #: The entity types the trained model learns; ANNOTATION.md's other name type (EVENT) comes from rules.
 LABELS = ("PER", "ORG", "LOC")
@@ -190,10 +192,10 @@ def _from_char_spans(text: str, char_spans: list[tuple[int, int, str]]) -> Sente
     return Sentence([t.text for t in doc], entities, text)
 
 
-_TOKENIZER: spacy.language.Language | None = None
+_TOKENIZER: Language | None = None
 
 
-def _tokenizer() -> spacy.language.Language:
+def _tokenizer() -> Language:
     global _TOKENIZER
     if _TOKENIZER is None:
         _TOKENIZER = spacy.blank("sv")
@@ -222,7 +224,7 @@ def spaces_for(words: list[str], text: str | None) -> list[bool]:
     return spaces
 
 
-def to_doc(vocab: spacy.vocab.Vocab, sentence: Sentence) -> Doc:
+def to_doc(vocab: Vocab, sentence: Sentence) -> Doc:
     """A gold Doc: the words, their spacing and the entity spans."""
     doc = Doc(vocab, words=sentence.words, spaces=spaces_for(sentence.words, sentence.text))
     doc.ents = [Span(doc, start, end, label=label) for start, end, label in sentence.entities]
