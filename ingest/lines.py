@@ -1,9 +1,10 @@
 """From positioned words to a RawDocument: the half of PDF reading that does not depend on the PDF library.
 
-Both PDF readers (pdfplumber in ingest/pdf.py, pypdfium2 in ingest/pdfium.py) only turn a page into
-a `Sheet` (its words, ruled tables and image count); furniture removal, reading order, line text,
-font, bold, paragraph gaps and bullets are decided here, once, so that `--reader` changes speed and
-never the knowledge base.
+Both PDF readers (pdfplumber in ingest/pdf.py, pypdfium2 in ingest/pdfium.py) only open the file
+and turn each page into a `Sheet` (its words, ruled tables and image count); the header check, the
+mapping of library failures to error codes, furniture removal, reading order, line text, font,
+bold, paragraph gaps, bullets and bookmark cleaning are decided here, once, so that `--reader`
+changes speed and never the knowledge base or the error a person sees.
 """
 
 from __future__ import annotations
@@ -12,15 +13,17 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ingest.errors import IngestError
 from ingest.furniture import Row, find_furniture
 from ingest.layout import Word, group_rows, reading_segments
 from ingest.model import Line, Page, RawDocument
+
+METADATA_KEYS = ("Title", "Author", "Subject", "CreationDate", "ModDate")
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold|demi\b|extrab|ultrab|[-,]bd\b", re.IGNORECASE)
 SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
@@ -33,6 +36,58 @@ _NUMBERED_BULLET = re.compile(r"^(?:\d{1,2}[.)]|[a-zåäö]\))\s+(?=\S)")
 _GAP_FACTOR = 0.3
 # Too few lines to measure: assume common 1.2 leading, whose white space is about 0.2 of the size.
 _USUAL_WHITE = 0.25
+
+T = TypeVar("T")
+
+
+def check_header(path: Path) -> None:
+    """Fail early, with the code a person can act on, for files no PDF library should be handed."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+    except OSError as exc:
+        raise IngestError("corrupt", f"{path.name} cannot be read ({exc.strerror}); check the file.") from exc
+    if not head:
+        raise IngestError("corrupt", f"{path.name} is empty (0 bytes); the download or copy probably failed.")
+    # The PDF spec allows junk before the header within the first 1024 bytes, and both libraries accept it.
+    if b"%PDF-" not in head:
+        raise IngestError(
+            "unsupported",
+            f"{path.name} is not a PDF (no %PDF- header); convert it to PDF or give its text as .txt.",
+        )
+
+
+def check_pages(path: Path, count: int) -> None:
+    """A PDF without pages opens fine in both libraries but holds nothing to read."""
+    if count == 0:
+        raise IngestError("corrupt", f"{path.name} has no pages; re-export it from the source program.")
+
+
+def guarded(path: Path, action: str, call: Callable[[], T],
+            diagnose: Callable[[Exception], tuple[bool, str]]) -> T:
+    """Run a PDF-library call, turning any failure into an "encrypted" or "corrupt" IngestError.
+
+    Deliberately broad: on damaged files the libraries raise not only their own exceptions but
+    KeyError, TypeError, struct.error, zlib.error and more, and none of those may reach the caller
+    raw. `diagnose` is the library's part: (password protection?, name of the underlying error).
+    """
+    try:
+        return call()
+    except IngestError:
+        raise
+    except Exception as exc:
+        encrypted, detail = diagnose(exc)
+        if encrypted:
+            raise IngestError(
+                "encrypted",
+                f"{path.name} is password-protected; "
+                "save an unprotected copy (e.g. `qpdf --decrypt`) and add that.",
+            ) from exc
+        raise IngestError(
+            "corrupt",
+            f"{path.name} is damaged or truncated ({detail} while trying to {action} it); "
+            "get a fresh copy or repair it, e.g. with `qpdf in.pdf out.pdf`.",
+        ) from exc
 
 
 @dataclass
@@ -102,25 +157,31 @@ def is_bold_font(fontname: str) -> bool:
 
 def layout_lines(words: list[Word], tables: list[Table], page_number: int) -> list[Line]:
     """Reading-order lines of one page, with each table as one "table" line where its top falls."""
-    pieces: list[tuple[float, int, list[Line]]] = []
-    for order, segment in enumerate(reading_segments(words)):
+    lines: list[Line] = []
+    for segment in reading_segments(words):
         segment_lines = [make_line(group, page_number) for group in group_rows(segment)]
         mark_gaps(segment_lines)
-        pieces.append((min(w.top for w in segment), order, segment_lines))
-    for table in tables:
+        lines.extend(segment_lines)
+    for table in sorted(tables, key=lambda t: t.bbox[1]):
         text = "\n".join(" | ".join(cell for cell in row if cell) for row in table.rows)
         line = Line(text=unicodedata.normalize("NFC", text), page=page_number, bbox=table.bbox,
                     gap_before=True, kind="table")
-        pieces.append((table.bbox[1], len(pieces), [line]))
-    if tables:
-        # Only tables need placing; text segments keep their reading order (a right column starts
-        # higher than the left column ends).
-        text_pieces = [p for p in pieces if p[2][0].kind != "table"]
-        for table_piece in sorted((p for p in pieces if p[2][0].kind == "table"), key=lambda p: p[0]):
-            at = next((i for i, p in enumerate(text_pieces) if p[0] > table_piece[0]), len(text_pieces))
-            text_pieces.insert(at, table_piece)
-        pieces = text_pieces
-    return [line for *_, piece_lines in pieces for line in piece_lines]
+        # Before the first line, in reading order, printed below the table's top edge in the table's
+        # own column: a table in the right column must not land inside the left one, which is read
+        # first and runs further down the page.
+        at = next((i for i, other in enumerate(lines) if _below_in_column(other, table.bbox)), len(lines))
+        lines.insert(at, line)
+        if at + 1 < len(lines):
+            # Text after a table starts a new paragraph even when the table sits tight above it.
+            lines[at + 1].gap_before = True
+    return lines
+
+
+def _below_in_column(line: Line, bbox: tuple[float, float, float, float]) -> bool:
+    if line.bbox is None:
+        return False
+    x0, top, x1, _ = line.bbox
+    return top > bbox[1] and x0 < bbox[2] and x1 > bbox[0]
 
 
 def make_line(row: list[Word], page_number: int) -> Line:

@@ -24,12 +24,9 @@ from typing import Any, TypeVar
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from ingest.errors import IngestError
+from ingest import lines as shared
 from ingest.layout import Word
-from ingest.lines import SUBSET_PREFIX, Sheet, assemble_document, clean_outline, make_sheet
 from ingest.model import RawDocument
-
-METADATA_KEYS = ("Title", "Author", "Subject", "CreationDate", "ModDate")
 
 # pdfplumber's extract_words defaults, which the pdfplumber reader uses.
 _X_TOLERANCE = 3.0
@@ -43,62 +40,35 @@ T = TypeVar("T")
 
 def read_pdfium(path: Path, source: str) -> RawDocument:
     """Read `path` into a RawDocument (kind "pdf") with pdfium; raise IngestError for anything unreadable."""
-    _check_header(path)
+    shared.check_header(path)
     pdf = _pdfium_call(path, "open", lambda: pdfium.PdfDocument(str(path)))
     try:
         metadata = _pdfium_call(path, "read", lambda: _metadata(pdf))
         outline = _outline(pdf)
         page_count = _pdfium_call(path, "read", lambda: len(pdf))
-        if page_count == 0:
-            raise IngestError("corrupt", f"{path.name} has no pages; re-export it from the source program.")
+        shared.check_pages(path, page_count)
         # Glyph widths by (font handle, code point): handles live as long as the document.
         widths: dict[tuple[int, int], float] = {}
         sheets = [_pdfium_call(path, "read", lambda i=i: _read_sheet(pdf, i, widths))
                   for i in range(page_count)]
     finally:
         pdf.close()
-    return assemble_document(path, source, sheets, metadata, outline)
-
-
-def _check_header(path: Path) -> None:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(1024)
-    except OSError as exc:
-        raise IngestError("corrupt", f"{path.name} cannot be read ({exc.strerror}); check the file.") from exc
-    if not head:
-        raise IngestError("corrupt", f"{path.name} is empty (0 bytes); the download or copy probably failed.")
-    # The PDF spec allows junk before the header within the first 1024 bytes.
-    if b"%PDF-" not in head:
-        raise IngestError(
-            "unsupported",
-            f"{path.name} is not a PDF (no %PDF- header); convert it to PDF or give its text as .txt.",
-        )
+    return shared.assemble_document(path, source, sheets, metadata, outline)
 
 
 def _pdfium_call(path: Path, action: str, call: Callable[[], T]) -> T:
-    """Run a pdfium call, turning any failure into an IngestError (no PdfiumError leaves this module)."""
-    try:
-        return call()
-    except IngestError:
-        raise
-    except Exception as exc:
-        if getattr(exc, "err_code", None) in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
-            raise IngestError(
-                "encrypted",
-                f"{path.name} is password-protected; "
-                "save an unprotected copy (e.g. `qpdf --decrypt`) and add that.",
-            ) from exc
-        raise IngestError(
-            "corrupt",
-            f"{path.name} is damaged or truncated ({type(exc).__name__} while trying to {action} it); "
-            "get a fresh copy or repair it, e.g. with `qpdf in.pdf out.pdf`.",
-        ) from exc
+    return shared.guarded(path, action, call, _diagnose)
+
+
+def _diagnose(exc: Exception) -> tuple[bool, str]:
+    """(password protection?, underlying error) of a pdfium failure: PdfiumError carries pdfium's code."""
+    encrypted = getattr(exc, "err_code", None) in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY)
+    return encrypted, type(exc).__name__
 
 
 def _metadata(pdf: pdfium.PdfDocument) -> dict[str, str]:
     info = pdf.get_metadata_dict(skip_empty=True)
-    metadata = {key: str(info[key]).strip() for key in METADATA_KEYS if str(info.get(key, "")).strip()}
+    metadata = {key: str(info[key]).strip() for key in shared.METADATA_KEYS if str(info.get(key, "")).strip()}
     if pdfium_c.FPDF_GetSecurityHandlerRevision(pdf.raw) != -1:
         # Opened with the empty user password: readable, but worth knowing (printing/copy limits).
         metadata["Encrypted"] = "yes"
@@ -108,12 +78,12 @@ def _metadata(pdf: pdfium.PdfDocument) -> dict[str, str]:
 def _outline(pdf: pdfium.PdfDocument) -> list[tuple[int, str]]:
     """Bookmarks, level 1 at the top as pdfminer counts; a broken outline just means layout decides."""
     try:
-        return clean_outline((item.level + 1, item.get_title()) for item in pdf.get_toc())
+        return shared.clean_outline((item.level + 1, item.get_title()) for item in pdf.get_toc())
     except Exception:
         return []
 
 
-def _read_sheet(pdf: pdfium.PdfDocument, index: int, widths: dict[tuple[int, int], float]) -> Sheet:
+def _read_sheet(pdf: pdfium.PdfDocument, index: int, widths: dict[tuple[int, int], float]) -> shared.Sheet:
     page = pdf[index]
     try:
         textpage = page.get_textpage()
@@ -122,7 +92,7 @@ def _read_sheet(pdf: pdfium.PdfDocument, index: int, widths: dict[tuple[int, int
         finally:
             textpage.close()
         images = _count_images(page)
-        return make_sheet(float(page.get_width()), float(page.get_height()), words, images=images)
+        return shared.make_sheet(float(page.get_width()), float(page.get_height()), words, images=images)
     finally:
         page.close()
 
@@ -228,7 +198,7 @@ class _Run:
         self.upright = a * d > 0 and b * c <= 0
         name = ctypes.create_string_buffer(_FONT_NAME_BUFFER)
         pdfium_c.FPDFText_GetFontInfo(textpage, index, name, _FONT_NAME_BUFFER, None)
-        self.font = SUBSET_PREFIX.sub("", name.value.decode("utf-8", errors="replace"))
+        self.font = shared.SUBSET_PREFIX.sub("", name.value.decode("utf-8", errors="replace"))
         self.font_size = pdfium_c.FPDFText_GetFontSize(textpage, index)
         axis_aligned = b == 0 and c == 0
         # pdfminer's size is the height of the transformed glyph box: font size times the y scale.

@@ -10,7 +10,6 @@ the report title, which never enters a section path (spec/SCHEMA.md).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -18,11 +17,13 @@ from rapidfuzz import fuzz
 
 from ingest.model import BBox, Line, RawDocument
 from nlp.dehyphenate import HyphenBreak, document_vocabulary, ends_with_hyphen, join_lines
+from nlp.headings import NUMBERING, BlockInput, load_model, predict
 
 TERMINAL = ".,;:!?"
-NUMBERING = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
 MAX_HEADING_LINES = 4
 MAX_HEADING_CHARS = 220
+#: Which blocks the heading classifier decides: "unsure", "all" or "off" (see classify_headings).
+CLASSIFIER_MODE = "unsure"
 
 
 @dataclass
@@ -184,7 +185,8 @@ def _opens_heading_line(text: str) -> bool:
     return bool(text) and (text[0].isupper() or text[0].isdigit()) and text[-1] not in TERMINAL
 
 
-def _looks_like_heading(block: _RawBlock, body_size: float | None) -> bool:
+def _heading_shape(block: _RawBlock, body_size: float | None) -> bool:
+    """Could be a heading by its text alone: short, no closing punctuation, opens with a capital or digit."""
     text = " ".join(line.text for line in block.lines).strip()
     # "1. Sammanfattning" set large reads as a numbered bullet to the reader, but is a heading.
     numbered_display = bool(NUMBERING.match(text)) and _display_style(block.lines[0], body_size)
@@ -192,7 +194,11 @@ def _looks_like_heading(block: _RawBlock, body_size: float | None) -> bool:
         return False
     if len(block.lines) > MAX_HEADING_LINES or len(text) > MAX_HEADING_CHARS:
         return False
-    if text[-1] in TERMINAL or not (text[0].isupper() or text[0].isdigit()):
+    return text[-1] not in TERMINAL and (text[0].isupper() or text[0].isdigit())
+
+
+def _looks_like_heading(block: _RawBlock, body_size: float | None) -> bool:
+    if not _heading_shape(block, body_size):
         return False
     if body_size is None:
         return True
@@ -289,14 +295,48 @@ def _title_block(
     return None
 
 
-def segment(document: RawDocument) -> Structure:
-    """Title, sections and hyphen decisions of a document."""
+def _unsure(block: _RawBlock, body_size: float) -> bool:
+    """Bold at body size: a heading in one report, a lead-in or goal statement in another."""
+    size = block.size or body_size
+    return block.bold and body_size * 0.95 <= size <= body_size * 1.08
+
+
+def classify_headings(blocks: list[_RawBlock], body_size: float | None, mode: str | None = None) -> None:
+    """Let the layout classifier (nlp/headings.py) decide the blocks the rules are unsure about.
+
+    `mode` "unsure" (the default, CLASSIFIER_MODE) hands over only bold body-size blocks of heading
+    shape; "all" every block of heading shape; "off" none. Measured on the project's gold and held-out
+    renderings (models/headings/README.md): "unsure" keeps every sure rule decision and fixes the
+    bold-statement false positives, which is where the rules fail.
+    """
+    mode = mode or CLASSIFIER_MODE
+    if body_size is None or mode == "off" or load_model() is None:
+        return
+    probabilities = predict([BlockInput(b.lines, b.bullet, b.heading) for b in blocks], body_size)
+    threshold = load_model().threshold  # type: ignore[union-attr]
+    for block, probability in zip(blocks, probabilities, strict=True):
+        if not _heading_shape(block, body_size):
+            continue
+        if mode == "all" or _unsure(block, body_size):
+            block.heading = probability >= threshold
+
+
+def layout_blocks(document: RawDocument) -> tuple[list[_RawBlock], float | None]:
+    """The document's blocks with the rules' heading verdict, and its body size (for training)."""
     lines = [line for line in document.lines if line.text.strip()]
-    vocabulary = document_vocabulary([line.text for line in lines])
     body_size = _body_size(lines)
     blocks = _group_blocks(lines, body_size)
     for block in blocks:
         block.heading = _looks_like_heading(block, body_size)
+    return blocks, body_size
+
+
+def segment(document: RawDocument) -> Structure:
+    """Title, sections and hyphen decisions of a document."""
+    lines = [line for line in document.lines if line.text.strip()]
+    vocabulary = document_vocabulary([line.text for line in lines])
+    blocks, body_size = layout_blocks(document)
+    classify_headings(blocks, body_size)
 
     title: str | None = None
     breaks: list[HyphenBreak] = []

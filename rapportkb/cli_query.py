@@ -1,4 +1,4 @@
-"""The query commands (index, search, entities, compare, export): thin wrappers over the library functions.
+"""The query commands (index, search, entities, compare, export, serve): thin wrappers over the library.
 
 `rapportkb.cli` calls `register(commands)` with its subparsers; each command sets `run`, which
 returns the exit status (0 ok, 2 the user must change something).
@@ -37,11 +37,12 @@ def _friendly(
         @functools.wraps(run)
         def wrapped(args: argparse.Namespace) -> int:
             from rapportkb.export import ExportError
+            from rapportkb.serve import ServeError
 
             _utf8_stdout()
             try:
                 return run(args)
-            except (KnowledgeBaseNotFound, ValueError, ExportError) as exc:
+            except (KnowledgeBaseNotFound, ValueError, ExportError, ServeError) as exc:
                 print(f"rapportkb {name}: {exc}", file=sys.stderr)
                 return 2
 
@@ -204,6 +205,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+@_friendly("serve")
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from rapportkb.serve import serve
+
+    return serve(args.kb, host=args.host, port=args.port)
+
+
 def _kb_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--kb", type=Path, required=True, metavar="DIR", help="knowledge-base folder (holds sections.jsonl)"
@@ -211,7 +219,7 @@ def _kb_option(parser: argparse.ArgumentParser) -> None:
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add the index, search, entities, compare and export subcommands to the `rapportkb` parser."""
+    """Add the index, search, entities, compare, export and serve subcommands to the `rapportkb` parser."""
     index = commands.add_parser(
         "index",
         help="rebuild the search index of a knowledge base",
@@ -323,3 +331,17 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     )
     export.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the three files")
     export.set_defaults(run=_cmd_export)
+
+    serve = commands.add_parser(
+        "serve",
+        help="browse the knowledge base in Datasette (read-only; needs the serve extra)",
+        description="Serve a read-only snapshot of the index with Datasette: entity facets (type, norm) on "
+        "the entities table, full-text search on the sections table and a ranked `search` query. Shows the "
+        'KB as it was at start: restart after add. Needs `pip install -e ".[serve]"`.',
+    )
+    _kb_option(serve)
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
+    )
+    serve.add_argument("--port", type=int, default=8001, help="TCP port (default 8001)")
+    serve.set_defaults(run=_cmd_serve)

@@ -8,34 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from ingest.model import RawDocument
+from nlp.dates import MONTH_ABBR
+from nlp.dates import MONTHS as MONTH_NAMES
 from nlp.mention import Mention
 from nlp.reportdate import find_report_date
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("januari", "jan"),
-            ("februari", "feb"),
-            ("mars", "mar"),
-            ("april", "apr"),
-            ("maj",),
-            ("juni", "jun"),
-            ("juli", "jul"),
-            ("augusti", "aug"),
-            ("september", "sep", "sept"),
-            ("oktober", "okt"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_ISO = re.compile(r"\b(20\d\d|19\d\d)-(\d\d)-(\d\d)\b")
-_WRITTEN = re.compile(r"\b(\d{1,2})\s+([a-zåäö]+)\.?\s+(20\d\d|19\d\d)\b", re.IGNORECASE)
-_LABELLED = re.compile(r"\b(?:datum|beslutad(?:e)?(?: den)?|daterad|fastställd)\s*:?\s*", re.IGNORECASE)
-_PDF_DATE = re.compile(r"D:(\d{4})(\d{2})(\d{2})")
+#: Month names and abbreviations, shared with the DATE grammar.
+MONTHS = {**MONTH_NAMES, **MONTH_ABBR}
 #: Organisations that publish reports: a gazetteer id of these kinds makes an ORG a publisher candidate.
 PUBLISHER_KINDS = ("region:", "kommun:", "lansstyrelse:", "myndighet:", "lan:")
 
@@ -46,22 +25,6 @@ class ReportDate:
 
     value: date | None
     source: str
-
-
-def _parse_date(text: str) -> date | None:
-    if match := _ISO.search(text):
-        try:
-            return date(int(match[1]), int(match[2]), int(match[3]))
-        except ValueError:
-            return None
-    for match in _WRITTEN.finditer(text):
-        month = MONTHS.get(match[2].lower())
-        if month:
-            try:
-                return date(int(match[3]), month, int(match[1]))
-            except ValueError:
-                continue
-    return None
 
 
 def infer_report_date(document: RawDocument, override: date | None = None) -> ReportDate:
@@ -101,8 +64,9 @@ _MONTH_SPAN = re.compile(
     rf"\b({_MONTH_NAMES})\.?\s*(?:(20\d\d)\s*)?(?:till|[-–—]|t\.o\.m\.?)\s*({_MONTH_NAMES})\.?\s*(20\d\d)?",
     re.IGNORECASE,
 )
-_TERTIAL = re.compile(r"\btertial\s*([123])\s*(?:år\s*)?(20\d\d)?|\b([123])\s*:a\s+tertialet\s*(20\d\d)?",
-                      re.IGNORECASE)
+_TERTIAL = re.compile(
+    r"\btertial\s*([123])\s*(?:år\s*)?(20\d\d)?|\b([123])\s*:a\s+tertialet\s*(20\d\d)?", re.IGNORECASE
+)
 _WHOLE_YEAR = re.compile(
     r"\b(?:verksamhetsberättelse|årsredovisning|årsredogörelse|årsrapport|årsberättelse)\s*(?:för\s*)?(20\d\d)\b",
     re.IGNORECASE,

@@ -15,8 +15,9 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from ingest.errors import IngestError
+from ingest.lines import is_bold_font
 from ingest.model import RawDocument
-from ingest.pdf import is_bold_font, read_pdf
+from ingest.pdf import read_pdf
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS_PDF = REPO / "corpus" / "seed_narrow_reportlab.pdf"
