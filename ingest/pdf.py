@@ -115,8 +115,9 @@ def _page_words(page: Any) -> list[Word]:
     raw = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False)
     return [
         Word(
-            text=w["text"], x0=float(w["x0"]), top=float(w["top"]), x1=float(w["x1"]), bottom=float(w["bottom"]),
-            font=shared.SUBSET_PREFIX.sub("", str(w["fontname"])), size=float(w["size"]),
+            text=w["text"], x0=float(w["x0"]), top=float(w["top"]), x1=float(w["x1"]),
+            bottom=float(w["bottom"]), font=shared.SUBSET_PREFIX.sub("", str(w["fontname"])),
+            size=float(w["size"]),
         )
         for w in raw
         if w.get("upright", True) and w["text"].strip()

@@ -45,6 +45,14 @@ DASH_OPENERS = frozenset({
     "ett", "en", "om", "som", "för", "med", "att", "i", "på", "det", "den", "där", "när", "från", "men",
     "vilket", "dvs", "t.ex",
 })
+#: Words joined by a hyphen as a range or pair (`oktober-november`, `öst-väst`), never one word.
+RANGE_WORDS = frozenset(
+    "januari februari mars april maj juni juli augusti september oktober november december "
+    "måndag tisdag onsdag torsdag fredag lördag söndag vår sommar höst vinter "
+    "nord syd öst väst norr söder öster väster nordost nordväst sydost sydväst".split()
+)
+#: Lower-case abbreviations that Swedish writes before a hyphen (`va-taxa`, `it-stöd`, `ip-adresser`).
+LOWER_ABBREVIATIONS = frozenset("va it ip tv pdf gis sms cv wc hbtq hbtqi dvd cd usb ai sfi".split())
 KNOWN_WORD = 3.0  # zipf >= 3: about once per million words, a real word rather than a fragment
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "hyphen" / "model.json"
 _WORD = re.compile(r"[\w\u00ad]+(?:[-\u2010\u2011][\w\u00ad]+)*[-\u2010\u2011\u00ad]?$")
@@ -248,6 +256,10 @@ def _certain(stem: str, right: str, left: str) -> tuple[str, str] | None:
         return KEEP, f"mixed-case abbreviation {head!r}"
     if len(head) == 1:
         return KEEP, f"single letter {head!r}"
+    if head.lower() in LOWER_ABBREVIATIONS:
+        return KEEP, f"abbreviation {head!r}"
+    if head.lower() in RANGE_WORDS and right.rstrip(".").lower() in RANGE_WORDS:
+        return KEEP, f"range or pair {head}-{right.rstrip('.')}"
     if head.isalpha() and not _VOWEL.search(head):
         return KEEP, f"no vowel in {head!r}: an abbreviation, never a syllable"
     if right[:1].isupper():

@@ -182,11 +182,15 @@ def _tidy(value: float) -> float:
     return int(value) if float(value).is_integer() else round(value, 2)
 
 
+def _reports(count: int) -> str:
+    return f"{count} report" + ("" if count == 1 else "s")
+
+
 def format_table(result: Comparison, top: int = 10) -> str:
     """A terminal report: per type the biggest changes of each kind, then COUNT totals per unit."""
     (s0, e0), (s1, e1) = result.periods
     lines = [
-        f"A = {s0}..{e0} ({result.reports[0]} reports)   B = {s1}..{e1} ({result.reports[1]} reports)",
+        f"A = {s0}..{e0} ({_reports(result.reports[0])})   B = {s1}..{e1} ({_reports(result.reports[1])})",
         "",
         "mentions per type: " + ", ".join(f"{t} {a}→{b}" for t, (a, b) in result.mentions.items()),
     ]
@@ -196,7 +200,7 @@ def format_table(result: Comparison, top: int = 10) -> str:
             items = by_change[change]
             shown = ", ".join(f"{c.name} ({c.counts[0]}→{c.counts[1]})" for c in items[:top])
             more = f" … and {len(items) - top} more" if len(items) > top else ""
-            lines.append(f"  {change:<5} {len(items):>4}  {shown}{more}")
+            lines.append(f"  {change:<5} {len(items):>4}  {shown}{more}".rstrip())
     if result.totals:
         width = max(len(t.unit) for t in result.totals[: top * 2])
         lines += ["", "COUNT totals per unit", f"  {'unit':<{width}}  {'A':>10}  {'B':>10}"]
@@ -287,8 +291,8 @@ def render_html(result: Comparison, top: int = 15) -> str:
         "td.n{text-align:right}h2{margin-top:2rem}</style>",
         "</head><body>",
         "<h1>Period comparison</h1>",
-        f"<p>A = {esc(s0)}..{esc(e0)} ({result.reports[0]} reports); "
-        f"B = {esc(s1)}..{esc(e1)} ({result.reports[1]} reports).</p>",
+        f"<p>A = {esc(s0)}..{esc(e0)} ({_reports(result.reports[0])}); "
+        f"B = {esc(s1)}..{esc(e1)} ({_reports(result.reports[1])}).</p>",
         '<h2 id="mentions">Mentions per entity type</h2>',
         _bars_svg("mentions per entity type", list(result.mentions), list(result.mentions.values()), legend),
         '<h2 id="movers">Top movers</h2>',
