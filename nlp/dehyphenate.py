@@ -46,17 +46,21 @@ DASH_OPENERS = frozenset({
     "vilket", "dvs", "t.ex",
 })
 #: Words joined by a hyphen as a range or pair (`oktober-november`, `öst-väst`), never one word.
-RANGE_WORDS = frozenset(
-    "januari februari mars april maj juni juli augusti september oktober november december "
-    "måndag tisdag onsdag torsdag fredag lördag söndag vår sommar höst vinter "
-    "nord syd öst väst norr söder öster väster nordost nordväst sydost sydväst".split()
-)
+RANGE_WORDS = frozenset({
+    "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+    "november", "december", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag", "vår",
+    "sommar", "höst", "vinter", "nord", "syd", "öst", "väst", "norr", "söder", "öster", "väster", "nordost",
+    "nordväst", "sydost", "sydväst",
+})
 #: Lower-case abbreviations that Swedish writes before a hyphen (`va-taxa`, `it-stöd`, `ip-adresser`).
-LOWER_ABBREVIATIONS = frozenset("va it ip tv pdf gis sms cv wc hbtq hbtqi dvd cd usb ai sfi".split())
+LOWER_ABBREVIATIONS = frozenset({
+    "va", "it", "ip", "tv", "pdf", "gis", "sms", "cv", "wc", "hbtq", "hbtqi", "dvd", "cd", "usb", "ai", "sfi",
+})
 KNOWN_WORD = 3.0  # zipf >= 3: about once per million words, a real word rather than a fragment
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "hyphen" / "model.json"
 _WORD = re.compile(r"[\w\u00ad]+(?:[-\u2010\u2011][\w\u00ad]+)*[-\u2010\u2011\u00ad]?$")
 _NEXT = re.compile(r"^[\w&]+\.?")
+_URL = re.compile(r"(?:https?://|www\.|\w\.[a-z]{2,4}/)", re.IGNORECASE)  # not `kostnad/invå-nare`
 
 
 @dataclass(frozen=True)
@@ -256,12 +260,16 @@ def _certain(stem: str, right: str, left: str) -> tuple[str, str] | None:
         return KEEP, f"mixed-case abbreviation {head!r}"
     if len(head) == 1:
         return KEEP, f"single letter {head!r}"
-    if head.lower() in LOWER_ABBREVIATIONS:
+    # Only when the joined form is unknown: `va-ra` is a hyphenated `vara`, `va-taxa` is no `vataxa`.
+    known_right = _zipf(bare) >= KNOWN_WORD
+    if head.lower() in LOWER_ABBREVIATIONS and known_right and _zipf(head + bare) < 1.0:
         return KEEP, f"abbreviation {head!r}"
     if head.lower() in RANGE_WORDS and right.rstrip(".").lower() in RANGE_WORDS:
         return KEEP, f"range or pair {head}-{right.rstrip('.')}"
     if head.isalpha() and not _VOWEL.search(head):
         return KEEP, f"no vowel in {head!r}: an abbreviation, never a syllable"
+    if bare.isalpha() and not _VOWEL.search(bare) and head[:1].islower():
+        return KEEP, f"no vowel in {bare!r}: an abbreviation, never a syllable"
     if right[:1].isupper():
         return KEEP, "capital after the hyphen"
     return None
@@ -373,7 +381,11 @@ def join_lines(lines: list[tuple[str, int]], vocabulary: Counter[str]) -> tuple[
         text = text.strip()
         if index + 1 < len(lines) and ends_with_hyphen(text):
             left, right = last_word(text), first_word(lines[index + 1][0])
-            decision, reason = decide(left, right, vocabulary, word_before(text, left))
+            if _URL.search(text.split()[-1]):
+                # A URL's hyphens are all real; a line-end one is never a hyphenation.
+                decision, reason = KEEP, "inside a URL"
+            else:
+                decision, reason = decide(left, right, vocabulary, word_before(text, left))
             breaks.append(HyphenBreak(left, right, decision, reason, page))
             if decision == JOIN:
                 parts.append(text.rstrip(HYPHENS + SOFT_HYPHEN))

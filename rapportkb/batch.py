@@ -19,6 +19,7 @@ from typing import Any
 from tqdm import tqdm
 
 from ingest.read import SUPPORTED_SUFFIXES
+from nlp.dehyphenate import HyphenBreak, explain
 from rapportkb.lock import writer_lock
 from rapportkb.process import DEFAULT_READER, file_digest, pipeline_version
 from rapportkb.store import KnowledgeBase
@@ -43,6 +44,8 @@ class AddSummary:
     errors: list[tuple[str, str, str]] = field(default_factory=list)
     #: What `repair` fixed before the batch (a previous run that crashed).
     repaired: list[str] = field(default_factory=list)
+    #: (source, one line per hyphen decision) when `explain_hyphens` was asked for.
+    hyphen_explanations: list[tuple[str, str]] = field(default_factory=list)
 
     def errors_by_code(self) -> dict[str, int]:
         return dict(sorted(Counter(code for _, code, _ in self.errors).items()))
@@ -179,6 +182,7 @@ def add(
     reader: str = DEFAULT_READER,
     executor: str = "process",
     scheduler: Any = None,
+    explain_hyphens: bool = False,
 ) -> AddSummary:
     """Add reports to the knowledge base in `kb_dir`; a file already added by this version is skipped.
 
@@ -186,6 +190,8 @@ def add(
     `timeout` (seconds), `max_memory` (bytes a document may use on top of a loaded worker) and
     `max_pages` bound each document, which is recorded as `timeout` or `too_large` past them.
     With `executor="dask"` the work goes to the Dask cluster at `scheduler` instead.
+    `explain_hyphens` records every line-end hyphen decision with its reason (`hyphen_decisions` in
+    the document record) and collects a readable explanation per file in the summary.
     Raises rapportkb.lock.KnowledgeBaseLocked if another writer holds the knowledge base.
     """
     files = collect_files(paths)
@@ -198,7 +204,8 @@ def add(
         kb.forget(plan.replace)
         kb.forget_errors(plan.retry_ids, plan.retry_sources)
         tasks = [
-            Task(str(path), source, report_date, reader, timeout, max_pages) for path, source in plan.todo
+            Task(str(path), source, report_date, reader, timeout, max_pages, explain_hyphens)
+            for path, source in plan.todo
         ]
         if workers is None:
             workers = os.cpu_count() or 1
@@ -208,6 +215,9 @@ def add(
             for _, (document, sections) in _outcomes(tasks, workers, max_memory, executor, scheduler):
                 kb.append(document, sections)
                 _count(summary, document, sections)
+                if explain_hyphens and "hyphen_decisions" in document:
+                    breaks = [HyphenBreak(**decision) for decision in document["hyphen_decisions"]]
+                    summary.hyphen_explanations.append((document["source"], explain(breaks)))
                 bar.update(1)
                 rate = summary.pages / max(time.monotonic() - started, 1e-6)
                 bar.set_postfix_str(f"{rate:.1f} pages/s, {summary.failed} errors", refresh=False)

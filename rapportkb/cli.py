@@ -57,10 +57,13 @@ def _cmd_add(args: argparse.Namespace) -> int:
             reader=args.reader,
             executor=args.executor,
             scheduler=args.scheduler,
+            explain_hyphens=args.explain_hyphens,
         )
     except KnowledgeBaseLocked as exc:
         print(f"rapportkb add: {exc}", file=sys.stderr)
         return 3
+    for source, explanation in summary.hyphen_explanations:
+        print(f"hyphens in {source}:\n{explanation}", file=sys.stderr)
     for note in summary.repaired:
         print(f"repaired: {note}", file=sys.stderr)
     for source, code, message in summary.errors:
@@ -132,6 +135,11 @@ def _register_add(commands: argparse._SubParsersAction) -> None:
     add.add_argument(
         "--reader", choices=["pdfplumber", "pdfium"], default="pdfplumber",
         help="PDF reader: pdfplumber (reference) or pdfium (fast)",
+    )
+    add.add_argument(
+        "--explain-hyphens", action="store_true",
+        help="print every line-end hyphen decision (join, keep, suspended, dash) with its reason and page, "
+        "and record them in documents.jsonl as hyphen_decisions",
     )
     add.add_argument(
         "--executor", choices=["process", "dask"], default="process",

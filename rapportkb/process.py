@@ -6,7 +6,7 @@ import hashlib
 import re
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from typing import Any
 from spacy.language import Language
 
 from ingest import IngestError, RawDocument, read_document
+from nlp.dehyphenate import DECISIONS as HYPHEN_DECISIONS
 from nlp.pipeline import tag_texts
 from nlp.sections import Structure, segment
 from rapportkb import __version__
@@ -124,11 +125,12 @@ def process_file(
     report_date: date | None = None,
     reader: str = DEFAULT_READER,
     max_pages: int | None = None,
+    explain_hyphens: bool = False,
 ) -> Processed:
     """Records for one file; any failure becomes an error record with a code, never an exception."""
     started = time.perf_counter()
     try:
-        return process_document(path, source, tagger, report_date, reader, max_pages)
+        return process_document(path, source, tagger, report_date, reader, max_pages, explain_hyphens)
     except DocumentTimeout:
         seconds = time.perf_counter() - started
         error = {
@@ -223,6 +225,7 @@ def process_document(
     report_date: date | None = None,
     reader: str = DEFAULT_READER,
     max_pages: int | None = None,
+    explain_hyphens: bool = False,
 ) -> Processed:
     """Like `process_file`, but a bug raises: the fuzz tests call this to see every uncaught exception."""
     started = time.perf_counter()
@@ -258,9 +261,11 @@ def process_document(
     extra = {
         "report_date_source": when.source,
         "publisher_source": publisher_source,
-        "hyphens": {key: hyphens.get(key, 0) for key in ("join", "keep", "suspended")},
+        "hyphens": {key: hyphens.get(key, 0) for key in HYPHEN_DECISIONS},
         "entities": sum(len(record["entities"]) for record in sections),
     }
+    if explain_hyphens:
+        extra["hyphen_decisions"] = [asdict(brk) for brk in structure.hyphen_breaks]
     record = document_record(
         doc_id,
         source,

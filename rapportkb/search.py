@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rapportkb.index import build_index, connect, entity_token
+from rapportkb.index import RANK, build_index, connect, entity_token
 from rapportkb.store import SECTIONS
 
 MARK_START = "«"
@@ -352,8 +352,9 @@ def _search(
         if expression is None:
             columns, order = "s.rowid, NULL", "s.report_date DESC, s.rowid"
         elif source == "sections_fts f":
-            # FTS5 sorts by rank (bm25 with the index's column weights) itself: much faster than a join.
-            columns, order = "f.rowid, -f.rank", "f.rank"
+            # bm25 with the index's column weights, on the FTS table alone: much faster than a join.
+            # (An auxiliary function cannot run under the window used below, hence rank there.)
+            columns, order = f"f.rowid, -{RANK}", f"{RANK}, f.rowid"
         else:
             columns, order = "s.rowid, -f.rank", "f.rank, s.rowid"
         condition = " AND ".join(where) if where else "1"

@@ -40,6 +40,7 @@ class Task:
     reader: str = DEFAULT_READER
     timeout: float | None = None
     max_pages: int | None = None
+    explain_hyphens: bool = False
 
 
 _local = threading.local()
@@ -159,7 +160,13 @@ def run_task(task: Task) -> Outcome:
     try:
         with time_limit(task.timeout):
             processed = process_file(
-                Path(task.path), task.source, _tagger(), task.report_date, task.reader, task.max_pages
+                Path(task.path),
+                task.source,
+                _tagger(),
+                task.report_date,
+                task.reader,
+                task.max_pages,
+                task.explain_hyphens,
             )
     except DocumentTimeout:
         # The limit struck between process_file's own handlers and the end of the block.
@@ -312,9 +319,7 @@ def run_dask(tasks: Iterable[Task], scheduler: Any) -> Iterator[tuple[Task, Outc
     try:
         from distributed import Client, as_completed
     except ImportError as exc:
-        raise RuntimeError(
-            "--executor dask needs Dask distributed: pip install 'rapportkb[dask]'"
-        ) from exc
+        raise RuntimeError("--executor dask needs Dask distributed: pip install 'rapportkb[dask]'") from exc
     client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
     try:
         threads = sum(client.nthreads().values()) or 1

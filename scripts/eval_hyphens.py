@@ -43,6 +43,9 @@ def evaluate_events(path: Path, show_errors: int) -> None:
     rare_right = sum(n for (g, d), n in confusion.items() if g == d and g != JOIN)
     print(f"Generated evaluation set ({path.name}, split=eval): {total} events")
     print(f"  all decisions right: {right}/{total} = {right / max(total, 1):.4%}")
+    issue = sum(n for (g, _), n in confusion.items() if g in ("keep", "suspended"))
+    issue_right = confusion[("keep", "keep")] + confusion[("suspended", "suspended")]
+    print(f"  keep+suspended right (issue target): {issue_right}/{issue} = {issue_right / max(issue, 1):.2%}")
     print(f"  keep+suspended+dash right: {rare_right}/{rare} = {rare_right / max(rare, 1):.2%}")
     for label in DECISIONS[1:]:
         n = sum(v for (g, _), v in confusion.items() if g == label)

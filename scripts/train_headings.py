@@ -60,8 +60,9 @@ HELDOUT_FAMILIES = {
 }
 BUILTIN = {"Helvetica": ("Helvetica", "Helvetica-Bold"), "Times": ("Times-Roman", "Times-Bold")}
 
-WRITTEN_HEADINGS = """Sammanfattning|Inledning|Bakgrund|Syfte och mål|Syfte|Metod|Resultat|Diskussion|Slutsatser
-Uppföljning|Ekonomi|Ekonomisk uppföljning|Bilagor|Referenser|Organisation|Ansvar och roller|Genomförande
+WRITTEN_HEADINGS = """Sammanfattning|Inledning|Bakgrund|Syfte och mål|Syfte|Metod|Resultat|Diskussion
+Slutsatser|Uppföljning|Ekonomi|Ekonomisk uppföljning|Bilagor|Referenser|Organisation|Ansvar och roller
+Genomförande
 Nulägesanalys|Vision|Mål och strategier|Åtgärder|Handlingsplan|Miljö och klimat|Energi|Transporter
 Byggnader|Kollektivtrafik|Klimatanpassning|Risker och sårbarheter|Kommunens roll|Samverkan|Kommunikation
 Revisorernas bedömning|Iakttagelser|Rekommendationer|Granskningens omfattning|Revisionsfrågor
@@ -99,6 +100,7 @@ def derived_heading(rng: random.Random, sentences: list[str]) -> str:
 
 
 # --- documents ----------------------------------------------------------------------------------------
+
 
 @dataclass
 class Item:
@@ -161,7 +163,9 @@ def random_style(rng: random.Random, families: dict) -> Style:
         bold=bold,
         numbered=rng.random() < 0.35,
         caps_top=rng.random() < 0.12,
-        space_before={level: body * rng.uniform(0.4, 2.0) for level in (1, 2, 3)},
+        space_before={level: body * rng.uniform(0.0, 2.5) for level in (1, 2, 3)},
+        extra={f"after{level}": body * rng.choice([0.0, 0.0, 0.2, 0.5, 0.8, 1.2]) for level in (1, 2, 3)}
+        | {"bold_before": body * rng.choice([0.0, 0.0, 0.5, 1.0])},
         footer=rng.random() < 0.6,
         title_size=rng.uniform(18, 28),
         levels=rng.choice([2, 3, 3]),
@@ -170,6 +174,7 @@ def random_style(rng: random.Random, families: dict) -> Style:
 
 def random_document(rng: random.Random, sentences: list[str]) -> list[Item]:
     """Title, then 2-4 top sections with subsections, paragraphs, bullets and heading look-alikes."""
+
     def heading_text() -> str:
         if rng.random() < 0.45:
             return rng.choice(WRITTEN_HEADINGS_LIST)
@@ -193,8 +198,13 @@ def random_document(rng: random.Random, sentences: list[str]) -> list[Item]:
                 if rng.random() < 0.6:
                     year = rng.choice([2009, 2015, 2019, 2020])
                     unit = rng.choice(UNITS)
-                    items.append(Item("paragraph", f"{year} – {rng.randint(5, 20000)} {unit}, "
-                                      f"{year + 5} – {rng.randint(5, 20000)} {unit}"))
+                    items.append(
+                        Item(
+                            "paragraph",
+                            f"{year} – {rng.randint(5, 20000)} {unit}, "
+                            f"{year + 5} – {rng.randint(5, 20000)} {unit}",
+                        )
+                    )
             elif roll < 0.83:
                 words = rng.choice(sentences).split()
                 cut = rng.randint(2, min(5, len(words) - 2))
@@ -203,13 +213,22 @@ def random_document(rng: random.Random, sentences: list[str]) -> list[Item]:
                 items.append(Item("runin", lead[:1].upper() + lead[1:], extra=rest[:1].lower() + rest[1:]))
             elif roll < 0.9:
                 label = rng.choice(["Figur", "Tabell", "Diagram", "Bild", "Källa:"])
-                items.append(Item("caption", f"{label} {rng.randint(1, 12)} {derived_heading(rng, sentences)}"))
+                items.append(
+                    Item("caption", f"{label} {rng.randint(1, 12)} {derived_heading(rng, sentences)}")
+                )
             elif roll < 0.95:
-                items.append(Item("label", rng.choice(["MÅL", "Mål", "Åtgärd", "Delmål"]) + f" {rng.randint(1, 20)}"))
+                items.append(
+                    Item("label", rng.choice(["MÅL", "Mål", "Åtgärd", "Delmål"]) + f" {rng.randint(1, 20)}")
+                )
                 items.append(Item("paragraph", paragraph()))
             else:
-                items.append(Item("figures", f"{rng.choice([2009, 2012, 2020])} – {rng.randint(5, 900)} "
-                                  f"{rng.choice(UNITS)}, {rng.choice([2014, 2025])} – {rng.randint(5, 900)}"))
+                items.append(
+                    Item(
+                        "figures",
+                        f"{rng.choice([2009, 2012, 2020])} – {rng.randint(5, 900)} "
+                        f"{rng.choice(UNITS)}, {rng.choice([2014, 2025])} – {rng.randint(5, 900)}",
+                    )
+                )
         if rng.random() < 0.5:
             items.append(Item("paragraph", paragraph()))
 
@@ -230,6 +249,7 @@ def random_document(rng: random.Random, sentences: list[str]) -> list[Item]:
 
 
 # --- rendering ----------------------------------------------------------------------------------------
+
 
 def _font_file(name: str) -> Path:
     import reportlab
@@ -264,22 +284,46 @@ def render(items: list[Item], style: Style, families: dict, target: Path) -> lis
     regular, bold = _fonts(style.family, families)
     h_regular, h_bold = _fonts(style.heading_family, families)
     hyphen = {"hyphenationLang": "sv_SE", "embeddedHyphenation": 1} if style.hyphenate else {}
-    body = ParagraphStyle("body", fontName=regular, fontSize=style.body, leading=style.leading,
-                          alignment=TA_JUSTIFY if style.justify else TA_LEFT, spaceAfter=style.space_after,
-                          **hyphen)
-    bold_body = ParagraphStyle("bold", parent=body, fontName=bold, alignment=TA_LEFT)
-    runin = ParagraphStyle("runin", parent=bold_body, spaceAfter=0)
+    body = ParagraphStyle(
+        "body",
+        fontName=regular,
+        fontSize=style.body,
+        leading=style.leading,
+        alignment=TA_JUSTIFY if style.justify else TA_LEFT,
+        spaceAfter=style.space_after,
+        **hyphen,
+    )
+    bold_body = ParagraphStyle(
+        "bold", parent=body, fontName=bold, alignment=TA_LEFT, spaceBefore=style.extra.get("bold_before", 0.0)
+    )
+    runin = ParagraphStyle("runin", parent=bold_body, spaceAfter=0, spaceBefore=0)
     bullet = ParagraphStyle("bullet", parent=body, leftIndent=style.body * 1.4, bulletIndent=2, spaceAfter=2)
-    caption = ParagraphStyle("caption", parent=body, fontSize=style.body * 0.9, leading=style.leading * 0.9,
-                             fontName=bold if style.bold[3] else regular)
+    caption = ParagraphStyle(
+        "caption",
+        parent=body,
+        fontSize=style.body * 0.9,
+        leading=style.leading * 0.9,
+        fontName=bold if style.bold[3] else regular,
+    )
     headings = {}
     for level in (1, 2, 3):
         size = style.body * style.factors[level]
         headings[level] = ParagraphStyle(
-            f"h{level}", fontName=h_bold if style.bold[level] else h_regular, fontSize=size, leading=size * 1.2,
-            spaceBefore=style.space_before[level], spaceAfter=style.body * 0.5, keepWithNext=1)
-    title = ParagraphStyle("title", fontName=h_bold, fontSize=style.title_size, leading=style.title_size * 1.2,
-                           spaceAfter=style.body * 1.5)
+            f"h{level}",
+            fontName=h_bold if style.bold[level] else h_regular,
+            fontSize=size,
+            leading=size * 1.2,
+            spaceBefore=style.space_before[level],
+            spaceAfter=style.extra.get(f"after{level}", style.body * 0.5),
+            keepWithNext=1,
+        )
+    title = ParagraphStyle(
+        "title",
+        fontName=h_bold,
+        fontSize=style.title_size,
+        leading=style.title_size * 1.2,
+        spaceAfter=style.body * 1.5,
+    )
 
     printed: list[tuple[str, int]] = []
     story: list[object] = []
@@ -316,22 +360,32 @@ def render(items: list[Item], style: Style, families: dict, target: Path) -> lis
     width = size[0] - left - right
     gutter = 18.0
     column = (width - gutter * (style.columns - 1)) / style.columns
-    frames = [Frame(left + i * (column + gutter), bottom, column, size[1] - top - bottom, id=f"c{i}")
-              for i in range(style.columns)]
+    frames = [
+        Frame(left + i * (column + gutter), bottom, column, size[1] - top - bottom, id=f"c{i}")
+        for i in range(style.columns)
+    ]
 
     def footer(canvas: object, doc: object) -> None:
         if style.footer:
             canvas.setFont(regular, style.body * 0.8)  # type: ignore[attr-defined]
             canvas.drawString(left, bottom / 2, f"Rapport om verksamheten   Sida {doc.page}")  # type: ignore
 
-    doc = BaseDocTemplate(str(target), pagesize=size, leftMargin=left, rightMargin=right, topMargin=top,
-                          bottomMargin=bottom, title=items[0].text)
+    doc = BaseDocTemplate(
+        str(target),
+        pagesize=size,
+        leftMargin=left,
+        rightMargin=right,
+        topMargin=top,
+        bottomMargin=bottom,
+        title=items[0].text,
+    )
     doc.addPageTemplates([PageTemplate(id="p", frames=frames, onPage=footer)])
     doc.build(story)
     return printed
 
 
 # --- labelling ----------------------------------------------------------------------------------------
+
 
 def _key(text: str) -> str:
     return " ".join(text.replace("\u00ad", "").split()).casefold()
@@ -380,8 +434,10 @@ def _synthetic(args: tuple[int, int]) -> tuple[int, list[list[float]], list[int]
 def gold_documents() -> list[tuple[Path, Path]]:
     """The project's gold: seed renderings in corpus/ and the annotated real documents."""
     corpus = ROOT / "corpus"
-    pairs = [(corpus / "seed_a4_libreoffice.pdf", corpus / "seed.gold.md"),
-             (corpus / "seed_narrow_reportlab.pdf", corpus / "seed.gold.md")]
+    pairs = [
+        (corpus / "seed_a4_libreoffice.pdf", corpus / "seed.gold.md"),
+        (corpus / "seed_narrow_reportlab.pdf", corpus / "seed.gold.md"),
+    ]
     for gold in sorted((corpus / "realdocs").glob("*.gold.md")):
         pdf = REALDOCS / (gold.name.split(".")[0] + ".pdf")
         if pdf.exists():
@@ -390,35 +446,47 @@ def gold_documents() -> list[tuple[Path, Path]]:
 
 
 def gold_headings(gold: Path) -> list[str]:
-    return [line.lstrip("#").strip() for line in gold.read_text(encoding="utf-8").splitlines()
-            if line.startswith("#")]
+    return [
+        line.lstrip("#").strip()
+        for line in gold.read_text(encoding="utf-8").splitlines()
+        if line.startswith("#")
+    ]
 
 
 # --- training -----------------------------------------------------------------------------------------
+
 
 def export(model: object, threshold: float) -> TreeModel:
     """A fitted GradientBoostingClassifier as plain JSON trees (no pickle in the repository)."""
     trees = []
     for estimator in model.estimators_[:, 0]:  # type: ignore[attr-defined]
         tree = estimator.tree_
-        trees.append({
-            "left": [int(v) for v in tree.children_left],
-            "right": [int(v) for v in tree.children_right],
-            "feature": [int(v) for v in tree.feature],
-            "threshold": [round(float(v), 6) for v in tree.threshold],
-            "value": [round(float(v), 6) for v in tree.value[:, 0, 0]],
-        })
+        trees.append(
+            {
+                "left": [int(v) for v in tree.children_left],
+                "right": [int(v) for v in tree.children_right],
+                "feature": [int(v) for v in tree.feature],
+                "threshold": [round(float(v), 6) for v in tree.threshold],
+                "value": [round(float(v), 6) for v in tree.value[:, 0, 0]],
+            }
+        )
     prior = model.init_.class_prior_[1]  # type: ignore[attr-defined]
     init = float(__import__("math").log(prior / (1 - prior)))
     return TreeModel(FEATURES, init, float(model.learning_rate), trees, threshold)  # type: ignore[attr-defined]
 
 
-def fit(rows: list[list[float]], labels: list[int], weights: list[float] | None = None,
-        trees: int = 150, seed: int = 7) -> object:
+def fit(
+    rows: list[list[float]],
+    labels: list[int],
+    weights: list[float] | None = None,
+    trees: int = 150,
+    seed: int = 7,
+) -> object:
     from sklearn.ensemble import GradientBoostingClassifier
 
-    model = GradientBoostingClassifier(n_estimators=trees, max_depth=3, learning_rate=0.1, subsample=0.9,
-                                       random_state=seed)
+    model = GradientBoostingClassifier(
+        n_estimators=trees, max_depth=3, learning_rate=0.1, subsample=0.9, random_state=seed
+    )
     model.fit(rows, labels, sample_weight=weights)
     return model
 
@@ -430,8 +498,13 @@ def _scores(truth: list[int], predicted: list[int]) -> dict[str, float]:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-            "support": tp + fn, "blocks": len(truth)}
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "support": tp + fn,
+        "blocks": len(truth),
+    }
 
 
 def train(docs: int, seed: int, out: Path, gold_weight: float) -> dict:
@@ -463,16 +536,19 @@ def train(docs: int, seed: int, out: Path, gold_weight: float) -> dict:
         "synthetic_blocks": len(rows),
         "synthetic_headings": sum(labels),
         "heldout_synthetic_model": _scores([labels[i] for i in test_idx], [int(p) for p in test_pred]),
-        "heldout_synthetic_rules": _scores([labels[i] for i in test_idx],
-                                           [int(rows[i][rule_index]) for i in test_idx]),
+        "heldout_synthetic_rules": _scores(
+            [labels[i] for i in test_idx], [int(rows[i][rule_index]) for i in test_idx]
+        ),
     }
     bold_index = FEATURES.index("bold_body_size")
     unsure = [i for i in test_idx if rows[i][bold_index]]
     unsure_pred = probe.predict([rows[i] for i in unsure]) if unsure else []  # type: ignore[attr-defined]
-    metrics["heldout_synthetic_bold_body_size_model"] = _scores([labels[i] for i in unsure],
-                                                                [int(p) for p in unsure_pred])
-    metrics["heldout_synthetic_bold_body_size_rules"] = _scores([labels[i] for i in unsure],
-                                                                [int(rows[i][rule_index]) for i in unsure])
+    metrics["heldout_synthetic_bold_body_size_model"] = _scores(
+        [labels[i] for i in unsure], [int(p) for p in unsure_pred]
+    )
+    metrics["heldout_synthetic_bold_body_size_rules"] = _scores(
+        [labels[i] for i in unsure], [int(rows[i][rule_index]) for i in unsure]
+    )
     # Gold documents scored by the synthetic-only model: the real test of transfer.
     for name, doc_rows, doc_labels in gold_rows:
         predicted = probe.predict(doc_rows) if doc_rows else []  # type: ignore[attr-defined]
@@ -485,12 +561,18 @@ def train(docs: int, seed: int, out: Path, gold_weight: float) -> dict:
     final = fit(rows, labels, weights, seed=seed)
     model = export(final, 0.5)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "model.json").write_text(json.dumps(model.to_json(), separators=(",", ":")) + "\n", encoding="utf-8")
-    importances = sorted(zip(FEATURES, final.feature_importances_, strict=True),  # type: ignore[attr-defined]
-                         key=lambda pair: -pair[1])
+    (out / "model.json").write_text(
+        json.dumps(model.to_json(), separators=(",", ":")) + "\n", encoding="utf-8"
+    )
+    importances = sorted(
+        zip(FEATURES, final.feature_importances_, strict=True),  # type: ignore[attr-defined]
+        key=lambda pair: -pair[1],
+    )
     metrics["feature_importance"] = {name: round(float(v), 4) for name, v in importances[:15]}
     metrics["training_blocks"] = len(rows)
-    (out / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "metrics.json").write_text(
+        json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return metrics
 
 
@@ -498,14 +580,50 @@ def train(docs: int, seed: int, out: Path, gold_weight: float) -> dict:
 
 HELDOUT_LAYOUTS = [
     # family, body, leading, margins (l, r, t, b), columns, factors, bold, numbered, letter
-    ("LiberationSerif", 11.0, 14.5, (72, 72, 72, 72), 1, {1: 1.6, 2: 1.3, 3: 1.1}, {1: True, 2: True, 3: True},
-     False, False),
-    ("DejaVuSerifCondensed", 9.5, 12.5, (50, 130, 60, 70), 1, {1: 1.8, 2: 1.4, 3: 1.0},
-     {1: True, 2: True, 3: True}, False, True),
-    ("Times", 12.0, 15.0, (90, 60, 80, 80), 1, {1: 1.5, 2: 1.25, 3: 1.0}, {1: True, 2: False, 3: True},
-     False, False),
-    ("DejaVuSansCondensed", 9.0, 11.5, (45, 45, 55, 60), 2, {1: 1.7, 2: 1.35, 3: 1.12},
-     {1: True, 2: True, 3: True}, False, False),
+    (
+        "LiberationSerif",
+        11.0,
+        14.5,
+        (72, 72, 72, 72),
+        1,
+        {1: 1.6, 2: 1.3, 3: 1.1},
+        {1: True, 2: True, 3: True},
+        False,
+        False,
+    ),
+    (
+        "DejaVuSerifCondensed",
+        9.5,
+        12.5,
+        (50, 130, 60, 70),
+        1,
+        {1: 1.8, 2: 1.4, 3: 1.0},
+        {1: True, 2: True, 3: True},
+        False,
+        True,
+    ),
+    (
+        "Times",
+        12.0,
+        15.0,
+        (90, 60, 80, 80),
+        1,
+        {1: 1.5, 2: 1.25, 3: 1.0},
+        {1: True, 2: False, 3: True},
+        False,
+        False,
+    ),
+    (
+        "DejaVuSansCondensed",
+        9.0,
+        11.5,
+        (45, 45, 55, 60),
+        2,
+        {1: 1.7, 2: 1.35, 3: 1.12},
+        {1: True, 2: True, 3: True},
+        False,
+        False,
+    ),
 ]
 
 
@@ -520,15 +638,35 @@ def render_heldout(out: Path) -> list[Path]:
     for number, (family, body, leading, margins, columns, factors, bold, numbered, letter) in enumerate(
         HELDOUT_LAYOUTS, start=1
     ):
-        style = Style(family=family, heading_family=family, body=body, leading=leading, justify=number % 2 == 1,
-                      hyphenate=number != 3, space_after=body * 0.6, first_indent=0.0, margins=margins,
-                      letter=letter, columns=columns, factors=factors, bold=bold, numbered=numbered,
-                      caps_top=False, space_before={1: body * 1.5, 2: body * 1.2, 3: body},
-                      footer=True, title_size=22.0)
+        style = Style(
+            family=family,
+            heading_family=family,
+            body=body,
+            leading=leading,
+            justify=number % 2 == 1,
+            hyphenate=number != 3,
+            space_after=body * 0.6,
+            first_indent=0.0,
+            margins=margins,
+            letter=letter,
+            columns=columns,
+            factors=factors,
+            bold=bold,
+            numbered=numbered,
+            caps_top=False,
+            space_before={1: body * 1.5, 2: body * 1.2, 3: body},
+            footer=True,
+            title_size=22.0,
+        )
         # The gold's "#" is the title and "##"/"###" its sections: levels 1 and 2 in print.
-        items = [Item("title", b.text) if b.kind == "heading" and b.level == 1
-                 else Item("heading", b.text, b.level - 1) if b.kind == "heading"
-                 else Item(b.kind, b.text) for b in blocks]
+        items = [
+            Item("title", b.text)
+            if b.kind == "heading" and b.level == 1
+            else Item("heading", b.text, b.level - 1)
+            if b.kind == "heading"
+            else Item(b.kind, b.text)
+            for b in blocks
+        ]
         target = out / f"seed_heldout_{number}_{family}.pdf"
         render(items, style, HELDOUT_FAMILIES, target)
         paths.append(target)

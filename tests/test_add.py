@@ -204,3 +204,13 @@ def test_cli_eval_says_what_is_wrong_with_an_unknown_source(seed_kb):
     )
     assert result.returncode == 2
     assert "finns-inte.pdf" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_explain_hyphens_gives_every_decision_with_its_reason(tmp_path):
+    summary = add([SEED_TEXT], tmp_path, progress=False, workers=0, explain_hyphens=True)
+    [(source, explanation)] = summary.hyphen_explanations
+    assert source.endswith("seed.txt")
+    lines = explanation.splitlines()
+    document = _records(tmp_path, "documents.jsonl")[0]
+    assert len(lines) == len(document["hyphen_decisions"]) == sum(document["hyphens"].values()) == 102
+    assert any(line.startswith("p. 1: en-|skilda -> join: ") for line in lines)

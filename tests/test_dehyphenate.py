@@ -24,6 +24,7 @@ from nlp.dehyphenate import (
     last_word,
     load_model,
     rule_stage,
+    word_before,
 )
 from nlp.sections import segment
 
@@ -176,6 +177,15 @@ def test_join_lines_across_a_page_and_with_other_hyphen_characters():
     assert [(b.decision, b.page) for b in breaks] == [(JOIN, 4), (KEEP, 4)]
 
 
+def test_a_url_broken_at_a_hyphen_keeps_it():
+    lines = [("Se https://www.msb.se/sv/krisberedskap/inriktning-och-", 2), ("ramverk/sendai och mer", 2)]
+    text, breaks = join_lines(lines, Counter())
+    assert "inriktning-och-ramverk/sendai" in text
+    assert (breaks[0].decision, breaks[0].reason) == (KEEP, "inside a URL")
+    text, breaks = join_lines([("kostnad/invå-", 1), ("nare", 1)], Counter())
+    assert text == "kostnad/invånare"
+
+
 def test_soft_hyphens_inside_a_line_disappear():
     text, _ = join_lines([("verk\u00adsam\u00adhet", 1)], Counter())
     assert text == "verksamhet"
@@ -183,6 +193,8 @@ def test_soft_hyphens_inside_a_line_disappear():
 
 def test_words_at_line_edges():
     assert last_word("med SFI-") == "SFI-"
+    assert word_before("i samverkan med SFI-", "SFI-") == "med"
+    assert word_before("SFI-", "SFI-") == ""
     assert last_word("Tornedals-Fin-") == "Tornedals-Fin-"
     assert first_word("och Västerbotten") == "och"
     assert first_word("resp. kommun") == "resp."
@@ -221,14 +233,15 @@ def _sample_events():
         vocabulary = document_vocabulary(lines)
         for index, label in doc["labels"].items():
             i = int(index)
-            yield last_word(lines[i]), first_word(lines[i + 1]), vocabulary, label
+            left = last_word(lines[i])
+            yield left, first_word(lines[i + 1]), vocabulary, word_before(lines[i], left), label
 
 
 def test_rendered_sample_from_held_out_texts_is_decided_right():
     """A committed sample of the generated evaluation set (texts the classifier never saw)."""
     results = Counter()
-    for left, right, vocabulary, gold in _sample_events():
-        results[(gold, decide(left, right, vocabulary)[0] == gold)] += 1
+    for left, right, vocabulary, before, gold in _sample_events():
+        results[(gold, decide(left, right, vocabulary, before)[0] == gold)] += 1
     total = sum(results.values())
     right = sum(n for (_, ok), n in results.items() if ok)
     rare = sum(n for (gold, _), n in results.items() if gold != JOIN)

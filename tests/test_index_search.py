@@ -265,6 +265,15 @@ def test_hits_are_ranked_full_records_with_snippets(kb: Path) -> None:
     assert "«Luleå»" in top["snippet"]
 
 
+def test_plain_and_filtered_queries_rank_alike(kb: Path) -> None:
+    # A plain query ranks with an explicit bm25() call, a filtered one with the index's configured
+    # rank: the weights must agree, or adding a filter that keeps every hit would reorder them.
+    plain = search(kb, "Luleå OR Norrbottensmusiken OR Kiruna")
+    filtered = search(kb, "Luleå OR Norrbottensmusiken OR Kiruna", publisher="Region Norrbotten")
+    assert plain.total == filtered.total > 3
+    assert [(h.record["id"], h.score) for h in plain.hits] == [(h.record["id"], h.score) for h in filtered.hits]
+
+
 def test_entity_type_publisher_filters(kb: Path) -> None:
     assert set(headings(search(kb, entity="kiruna"))) == {"Gruvsamhällen", "Kulturrådet"}
     assert headings(search(kb, entity=["Kiruna", "Kulturrådet"])) == ["Kulturrådet"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from ingest.furniture import Row, find_furniture, is_page_marker, running_key
+from ingest.layout import Word, _crosses, _crossing_counts, _find_gutter, group_rows
+from ingest.lines import Table, layout_lines
 from ingest.pdf import read_pdf
 from nlp.sections import segment
 
@@ -170,3 +173,66 @@ def test_bookmarks_give_headings_and_levels(tmp_path: Path) -> None:
     assert [(s.heading, s.level) for s in structure.sections] == [
         ("", 0), ("Bakgrund", 1), ("Tidigare granskningar", 2), ("Bedömning", 1)]
     assert structure.sections[2].path == ["Bakgrund", "Tidigare granskningar"]
+
+
+def _word(text: str, x0: float, top: float, size: float = BODY) -> Word:
+    return Word(text=text, x0=x0, top=top, x1=x0 + 6 * len(text), bottom=top + size, font="Vera", size=size)
+
+
+def test_table_in_right_column_is_read_in_that_column_and_starts_a_paragraph() -> None:
+    # The left column runs further down than the table's top: placing the table "before the first
+    # line below its top" without looking at columns would put it inside the left column.
+    left = [[_word("Vänster", 60, 100 + r * LEADING), _word(f"rad{r}", 110, 100 + r * LEADING),
+             _word("text", 150, 100 + r * LEADING)] for r in range(10)]
+    right = [[_word("Höger", 320, 170 + r * LEADING), _word(f"rad{r}", 360, 170 + r * LEADING),
+              _word("text", 400, 170 + r * LEADING)] for r in range(5)]
+    table = Table((320.0, 100.0, 540.0, 160.0), [["Kommun", "Besökare"], ["Luleå", "1200"]])
+    lines = layout_lines([w for row in left + right for w in row], [table], page_number=1)
+    texts = [line.text for line in lines]
+    assert texts == [f"Vänster rad{r} text" for r in range(10)] + ["Kommun | Besökare\nLuleå | 1200"] + [
+        f"Höger rad{r} text" for r in range(5)]
+    after = lines[11]
+    # First line of its column, so the gap rule alone would leave it as a possible continuation.
+    assert after.gap_before and lines[10].kind == "table"
+    assert not lines[12].gap_before
+
+
+def _random_rows(rng: random.Random) -> list[list[Word]]:
+    """Rows of words on a coarse grid (so that edges often fall exactly on a candidate strip's edge)."""
+    words = []
+    grid = rng.choice([1, 2, 4, 10])
+    for r in range(rng.randint(6, 30)):
+        x = rng.uniform(20, 80)
+        while x < 520:
+            width = rng.uniform(5, 60)
+            x0 = round(x * grid) / grid
+            words.append(Word("ord", x0, 50 + r * LEADING, round((x + width) * grid) / grid,
+                              60 + r * LEADING, "Vera", BODY))
+            # Some rows leave a strip near the middle free, so that a gutter can be found.
+            x += width + (rng.uniform(9, 30) if rng.random() < 0.1 else rng.uniform(1, 6))
+    return group_rows(words)
+
+
+def test_crossing_counts_match_testing_every_row_at_every_step() -> None:
+    rng = random.Random(7)
+    for _ in range(200):
+        rows = _random_rows(rng)
+        start = rng.choice([rng.uniform(100, 300), float(rng.randint(100, 300))])
+        steps = [start]
+        for _ in range(rng.randint(1, 300)):
+            steps.append(steps[-1] + 1.0)
+        assert _crossing_counts(rows, steps) == [sum(_crosses(row, x) for row in rows) for x in steps]
+
+
+def test_gutter_is_the_middle_of_the_first_least_crossed_run() -> None:
+    # Two strips free of words, 200-230 and 400-430 (a strip 9 pt wide fits between 204.5 and 225.5);
+    # the first free run of candidates wins, and its middle is the gutter.
+    def row(top: float) -> list[Word]:
+        return [Word(text, x0, top, x1, top + 10, "Vera", BODY)
+                for text, x0, x1 in (("a", 60, 200), ("b", 230, 400), ("c", 430, 560))]
+
+    rows = [row(50 + r * LEADING) for r in range(8)]
+    words = [w for r in rows for w in r]
+    gutter = _find_gutter(group_rows(words), words)
+    assert gutter is not None and 204 <= gutter <= 226
+    assert not any(_crosses(r, gutter) for r in rows)
