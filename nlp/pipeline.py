@@ -18,6 +18,7 @@ import nlp.gazetteer  # noqa: F401
 import nlp.quantities  # noqa: F401
 import nlp.resolve  # noqa: F401
 from nlp.mention import Mention, doc_mentions
+from nlp.ner import add_trained_ner
 from nlp.wordclass import lemma_table
 
 REPORT_DATE = "report_date"
@@ -57,6 +58,8 @@ def build_pipeline(models: Path | None = None) -> Language:
     pipeline.add_pipe("rapportkb_dates")
     pipeline.add_pipe("rapportkb_quantities")
     pipeline.add_pipe("rapportkb_resolve")
+    if (models / "ner").is_dir():
+        add_trained_ner(pipeline, models / "ner")
     # Load the lemma table now, not on the first document: workers load the pipeline once, up front.
     lemma_table()
     return pipeline

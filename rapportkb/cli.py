@@ -210,6 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
     from rapportkb.cli_query import register as register_queries
 
     register_queries(commands)
+
+    from nlp.training.cli import register as register_training
+
+    register_training(commands)
     return parser
 
 

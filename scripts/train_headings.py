@@ -297,7 +297,14 @@ def render(items: list[Item], style: Style, families: dict, target: Path) -> lis
         "bold", parent=body, fontName=bold, alignment=TA_LEFT, spaceBefore=style.extra.get("bold_before", 0.0)
     )
     runin = ParagraphStyle("runin", parent=bold_body, spaceAfter=0, spaceBefore=0)
-    bullet = ParagraphStyle("bullet", parent=body, leftIndent=style.body * 1.4, bulletIndent=2, spaceAfter=2)
+    bullet = ParagraphStyle(
+        "bullet",
+        parent=body,
+        leftIndent=style.body * 1.4,
+        bulletIndent=2,
+        spaceAfter=2,
+        bulletFontName=regular,
+    )
     caption = ParagraphStyle(
         "caption",
         parent=body,
