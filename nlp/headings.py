@@ -86,7 +86,8 @@ def document_features(blocks: Sequence[BlockInput], body_size: float) -> list[li
     # Lower quartile: most gaps between lines are inside paragraphs, whatever the paragraph length.
     usual = sorted(whites)[len(whites) // 4] / body_size if whites else 0.25
     widths = sorted((line.bbox[2] - line.bbox[0]) for line in lines if line.bbox)
-    full = widths[int(len(widths) * 0.9)] if widths else 1.0
+    # Damaged PDFs give zero-width lines; a zero divisor must not end the reading.
+    full = max(widths[int(len(widths) * 0.9)] if widths else 1.0, 1e-6)
     style_chars: dict[tuple[float, bool], int] = {}
     style_lengths: dict[tuple[float, bool], list[int]] = {}
     for block in blocks:
@@ -215,6 +216,6 @@ def load_model(path: Path = MODEL_PATH) -> TreeModel | None:
 def predict(blocks: Sequence[BlockInput], body_size: float, model: TreeModel | None = None) -> list[float]:
     """Probability that each block is a heading (or the title); empty when no model is available."""
     model = model or load_model()
-    if model is None or not blocks:
+    if model is None or not blocks or body_size <= 0:
         return []
     return [model.probability(row) for row in document_features(blocks, body_size)]

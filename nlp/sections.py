@@ -310,9 +310,11 @@ def classify_headings(blocks: list[_RawBlock], body_size: float | None, mode: st
     bold-statement false positives, which is where the rules fail.
     """
     mode = mode or CLASSIFIER_MODE
-    if body_size is None or mode == "off" or load_model() is None:
+    if not body_size or body_size <= 0 or mode == "off" or load_model() is None:
         return
     probabilities = predict([BlockInput(b.lines, b.bullet, b.heading) for b in blocks], body_size)
+    if not probabilities:
+        return
     threshold = load_model().threshold  # type: ignore[union-attr]
     for block, probability in zip(blocks, probabilities, strict=True):
         if not _heading_shape(block, body_size):

@@ -153,3 +153,14 @@ def test_rendered_training_pdf_is_labelled_by_its_headings(tmp_path):
     assert [text for text, _ in printed] == ["Klimatplan för Exempelby", "Inledning", "Mål för energi"]
     rows, labels = train_headings.labelled_rows(tmp_path / "doc.pdf", [text for text, _ in printed])
     assert sum(labels) == 3 and 0 in labels and len(rows) == len(labels)
+
+
+def test_degenerate_geometry_does_not_break_reading():
+    # Fuzzed PDFs: zero sizes and zero-width boxes.
+    lines = [
+        Line("Rubrik", 1, "F", 0.0, True, (5.0, 5.0, 5.0, 5.0)),
+        Line("Text", 1, "F", 0.0, False, (5.0, 9.0, 5.0, 9.0)),
+    ]
+    sections.segment(RawDocument("x.pdf", "pdf", [Page(1, lines)]))
+    inputs = [BlockInput([line], False, False) for line in lines]
+    assert len(document_features(inputs, 10.0)) == 2 and predict(inputs, 0.0) == []
