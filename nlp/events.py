@@ -57,45 +57,41 @@ _MIN_PREFIX = 3
 _GENERIC_PREFIXES = {
     "kafé": {"språk", "läx", "stick", "anhörig", "demens", "föräldra", "senior", "bebis", "baby", "musei",
              "museum", "sommar", "vinter", "jul", "lunch", "fika", "internet", "it", "data", "bok", "dag",
-             "kvälls", "natt", "samtals", "frukost", "sy", "hand", "strik", "mötes", "öppet"},
+             "kvälls", "natt", "samtals", "frukost", "sy", "hand", "mötes", "öppet"},
     "forum": {"diskussions", "webb", "nät", "internet", "chatt", "mötes", "dialog", "samverkans", "samråds",
               "debatt", "användar", "medborgar", "ungdoms", "brukar", "patient"},
     "konferens": {"video", "telefon", "webb", "press", "distans", "tele", "ljud", "halvdags", "heldags",
                   "digital", "teams", "zoom", "web"},
-    "mässa": {"hög", "sinnesro", "taizé", "familje", "gospel", "jazz", "lunch", "kvälls", "morgon", "själa",
-              "midnatts", "jul", "påsk", "rekviem", "bön", "vesper", "ungdoms", "mäss"},
+    "mässa": {"skils", "hög", "sinnesro", "taizé", "familje", "gospel", "jazz", "lunch", "kvälls", "morgon",
+              "själa", "midnatts", "jul", "påsk", "rekviem", "bön", "vesper", "ungdoms"},
     "salong": {"fris", "frisör", "frisér", "skönhets", "spel", "bil", "sällskaps", "mat", "bar", "hår",
-               "kosmetik", "tatuerings", "nagel", "massage", "film", "bio", "dag", "väntsalong", "vänt",
-               "hund", "fot", "solarie", "bingo"},
+               "kosmetik", "tatuerings", "nagel", "massage", "film", "bio", "dag", "vänt", "hund", "fot",
+               "solarie", "bingo"},
     "dagar": {"mån", "tis", "ons", "tors", "fre", "lör", "sön", "helg", "var", "arbets", "studie",
-              "planerings", "semester", "lov", "sjuk", "friluft", "friluts", "tema", "utbildnings",
-              "konferens", "kurs", "kompetensutvecklings", "karens", "ferie", "röd", "kläm", "jul",
-              "påsk", "sommar", "vinter", "höst", "vår", "dygns", "arbetsdags", "mans", "kvinno", "person",
-              "vård", "skol", "praktik", "fri", "friluftsdagar", "ledig", "studs", "mörker", "hund"},
-    "veckan": {"påsk", "jul", "sportlovs", "höstlovs", "lov", "semester", "arbets", "kurs", "tema", "projekt",
-               "midsommar", "nyårs", "sportlov", "höstlov", "skol", "studie", "mitt", "helg", "förra", "nästa",
-               "kalender", "mellan", "stilla", "dymmel", "skärs", "fasta", "advents"},
-    "festival": set(),
-    "riksdag": set(),
+              "planerings", "semester", "lov", "sjuk", "friluft", "tema", "utbildnings", "konferens", "kurs",
+              "kompetensutvecklings", "karens", "ferie", "röd", "kläm", "jul", "påsk", "sommar", "vinter",
+              "höst", "vår", "dygns", "vård", "skol", "praktik", "fri", "ledig", "mörker"},
+    "veckan": {"påsk", "jul", "sportlovs", "höstlovs", "lov", "semester", "arbets", "kurs", "tema",
+               "projekt", "midsommar", "nyårs", "sportlov", "höstlov", "skol", "studie", "mitt", "helg",
+               "förra", "nästa", "kalender", "mellan", "stilla", "dymmel", "skärs", "fasta", "advents"},
     "kongress": {"parti"},
-    "gala": {"re", "ben", "skan", "bengala"},
-    "biennal": set(),
-    "triennal": set(),
-    "symposium": set(),
+    "gala": {"re", "ben", "skan"},
 }
-# fmt: on
 _HEAD_FAMILY = {
     "festivalen": "festival", "mässan": "mässa", "konferensen": "konferens", "kongressen": "kongress",
-    "forumet": "forum", "riksdagen": "riksdag", "salongen": "salong", "dagarna": "dagar", "biennalen": "biennal",
-    "triennalen": "triennal", "galan": "gala", "symposiet": "symposium", "café": "kafé", "kafe": "kafé",
-}  # fmt: skip
+    "forumet": "forum", "riksdagen": "riksdag", "salongen": "salong", "dagarna": "dagar",
+    "biennalen": "biennal", "triennalen": "triennal", "galan": "gala", "symposiet": "symposium",
+    "café": "kafé", "kafe": "kafé",
+}
+# fmt: on
 
 # English heads written as a word of their own after a capitalised name (`Emigration Expo`).
 _ENGLISH_HEADS = frozenset(["Expo", "Talk", "Talks", "Summit", "Forum", "Festival", "Fair", "Conference",
                             "Congress", "Symposium", "Week", "Days", "Awards", "Gala", "Biennale", "Meetup",
                             "Hackathon", "Convention", "Showcase"])  # fmt: skip
-# Their genitive is written `Expos` or `Expo:s`; plural-looking heads have none (`Talks`, `Days`).
-_ENGLISH_NO_GENITIVE = frozenset(["Talk", "Talks", "Days", "Awards"])
+# Their genitive is written `Expos` or `Expo:s`; heads whose `-s` form is an English plural have
+# none (`Talks`, `Days`; `Forums` names web forums, not meetings).
+_ENGLISH_NO_GENITIVE = frozenset(["Talk", "Talks", "Days", "Awards", "Forum"])
 _CONNECTORS = frozenset(["&", "of", "and", "for", "the", "on", "in", "de"])
 
 # Common nouns that introduce the name of an event (`konferensen Green Deal Talk`).
@@ -105,8 +101,9 @@ _EXHIBITION_WORDS = frozenset(["utställningen", "utställningarna", "utställni
                                "fotoutställningen", "konstutställningen"])  # fmt: skip
 _QUOTES = {"«": "»", '"': '"', "”": "”", "“": "”", "„": "“", "'": "'", "’": "’"}
 
-_PREPOSITIONS = frozenset(["i", "på", "av", "med", "om", "från", "för", "till", "vid", "under", "över", "ur",
-                           "mot", "kring", "utan", "hos", "efter", "inför", "genom", "bland", "mellan"])  # fmt: skip
+_PREPOSITIONS = frozenset(["i", "på", "av", "med", "om", "från", "för", "till", "vid", "under", "över",
+                           "ur", "mot", "kring", "utan", "hos", "efter", "inför", "genom", "bland",
+                           "mellan"])  # fmt: skip
 # Verbs that end an exhibition title which the lemma heuristic does not recognise as verbs.
 _TITLE_VERBS = frozenset(["visas", "visades", "öppnar", "öppnade", "öppnas", "öppnades", "invigs", "invigdes",
                           "pågår", "pågick", "ställs", "hänger", "turnerar", "lockar", "lockade", "stänger",
@@ -117,6 +114,9 @@ _NAME_STOP = FUNCTION_WORDS | _INTRO_WORDS | _EXHIBITION_WORDS | frozenset([
     "nästa", "årets", "förra", "dagens", "årliga", "projektet", "programmet", "arrangemanget", "besök",
     "inför", "efter", "under", "vid", "sedan", "nya", "den", "det", "denna", "detta", "dessa",
 ])  # fmt: skip
+# An indefinite determiner makes the compound after it a common noun (`en Jazzfestival`).
+_INDEFINITE_DETERMINERS = frozenset(["en", "ett", "någon", "något", "några", "varje", "ingen", "inget",
+                                     "annan", "annat", "vilken", "vilket", "varsin", "varsitt"])  # fmt: skip
 _SENTENCE_END = frozenset([".", "!", "?", ":", ";", "•", "·", "*", "–", "—", "-", "#"])
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _ALLCAPS = re.compile(r"^[A-ZÅÄÖÉÜ][A-ZÅÄÖÉÜ-]+$")
@@ -208,15 +208,15 @@ def _name_start(doc: Doc, end: int, ctx: _Context) -> int:
     return start
 
 
-def _genitive_owner(doc: Doc, start: int, end: int, ctx: _Context) -> bool:
-    """The name run ends in a genitive (`Piteås`): then a lower-case compound after it is a common noun."""
-    last = doc[end - 1]
-    norm = ctx.named_norm.get((start, end)) or next(
-        (n for (s, e), n in ctx.named_norm.items() if e == end), None
-    )
-    if norm is not None:
-        return norm != last.text and not last.text.endswith(norm)
-    return last.text.endswith(("s", ":s")) and not _ALLCAPS.match(last.text)
+def _genitive_owner(doc: Doc, end: int, ctx: _Context) -> bool:
+    """The name before token `end` is a genitive (`Piteås`): a lower-case compound after it is then
+    a common noun (`Piteås sommarfestival` is the festival of Piteå, not its name)."""
+    if end in ctx.named:
+        start = ctx.named[end]
+        text = doc[start:end].text
+        return text != ctx.named_norm.get((start, end), text)
+    last = doc[end - 1].text
+    return last.endswith(("s", ":s")) and not _ALLCAPS.match(last)
 
 
 def _is_year_after(doc: Doc, i: int) -> bool:
@@ -263,6 +263,8 @@ def _compounds(doc: Doc, ctx: _Context) -> list[_Found]:
         if not match or len(match["prefix"]) < _MIN_PREFIX or _generic(match["prefix"], match["head"]):
             continue
         head, genitive = match["head"], bool(match["gen"])
+        if token.i > 0 and doc[token.i - 1].lower_ in _INDEFINITE_DETERMINERS:
+            continue
         if _capitalised(token.text):
             if head in _CAFE_HEADS and (_opens_sentence(token) or genitive):
                 continue
@@ -274,7 +276,11 @@ def _compounds(doc: Doc, ctx: _Context) -> list[_Found]:
             found.append(_Found(start, end, genitive and end == token.i + 1))
         elif head in _LOWER_HEADS and token.i > 0:
             start = _name_start(doc, token.i, ctx)
-            if start == token.i or _genitive_owner(doc, start, token.i, ctx):
+            if start == token.i:
+                continue
+            # `festivalen Ylläs kammarmusikdagar`: after an introducing noun, a final -s is part of the name.
+            introduced = start > 0 and doc[start - 1].lower_ in _INTRO_WORDS
+            if not introduced and _genitive_owner(doc, token.i, ctx):
                 continue
             end = token.i + 1 if genitive else _extend_right(doc, token.i + 1, ctx, allcaps=False)
             found.append(_Found(start, end, genitive and end == token.i + 1))
@@ -323,12 +329,11 @@ def _cap_run(doc: Doc, i: int, ctx: _Context) -> _Found | None:
         if k > i and not _same_line(doc[k - 1], doc[k]):
             break
         word = doc[k].text
-        if _capitalised(word) and all(ch.isalpha() or ch in "-:&" for ch in word):
-            k += 1
-        elif word in _CONNECTORS and k > i and k + 1 < len(doc) and _capitalised(doc[k + 1].text):
-            k += 1
-        else:
+        name_word = _capitalised(word) and all(ch.isalpha() or ch in "-:&" for ch in word)
+        connector = word in _CONNECTORS and k > i and k + 1 < len(doc) and _capitalised(doc[k + 1].text)
+        if not (name_word or connector):
             break
+        k += 1
     if k == i:
         return None
     last = doc[k - 1].text

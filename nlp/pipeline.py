@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 # Importing the modules registers their @Language.factory components.
 import nlp.dates  # noqa: F401
+import nlp.events  # noqa: F401
 import nlp.gazetteer  # noqa: F401
 import nlp.quantities  # noqa: F401
 import nlp.resolve  # noqa: F401
@@ -57,6 +58,8 @@ def build_pipeline(models: Path | None = None) -> Language:
     pipeline.add_pipe("rapportkb_gazetteer", config={"path": str(gazetteer)})
     pipeline.add_pipe("rapportkb_dates")
     pipeline.add_pipe("rapportkb_quantities")
+    # After the gazetteer: event names use the places and organisations it has proposed.
+    pipeline.add_pipe("rapportkb_events")
     pipeline.add_pipe("rapportkb_resolve")
     if (models / "ner").is_dir():
         add_trained_ner(pipeline, models / "ner")

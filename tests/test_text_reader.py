@@ -56,8 +56,12 @@ def test_cp1252_text_is_decoded(tmp_path):
 
 @pytest.mark.parametrize(
     ("name", "content", "code"),
-    [("tom.txt", b"", "corrupt"), ("blank.txt", b"\n \n", "corrupt"), ("bin.txt", b"\x00\x01PK", "unsupported"),
-     ("bild.png", b"\x89PNG", "unsupported")],
+    [
+        ("tom.txt", b"", "corrupt"),
+        ("blank.txt", b"\n \n", "corrupt"),
+        ("bin.txt", b"\x00\x01PK", "unsupported"),
+        ("bild.png", b"\x89PNG", "unsupported"),
+    ],
 )
 def test_bad_text_input_raises_a_typed_error(tmp_path, name, content, code):
     path = tmp_path / name
