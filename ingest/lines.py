@@ -31,6 +31,11 @@ SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 # Round bullets are unambiguous even when glued to the text; dashes and stars need the space.
 _SYMBOL_BULLET = re.compile(r"^(?:[\u2022\uf0b7\u25aa]\s*|[\u2013*-]\s+)(?=\S)")
 _NUMBERED_BULLET = re.compile(r"^(?:\d{1,2}[.)]|[a-zåäö]\))\s+(?=\S)")
+# pdfminer writes a glyph its font cannot map to Unicode as "(cid:NNN)": never text a person wants.
+_CID = re.compile(r"\(cid:\d+\)")
+# An unmappable glyph opening a line before a space or a capital is a bullet symbol (Symbol/Dingbats
+# bullets in built-in fonts); before a lower-case letter it is more likely a lost ligature ("ﬁ").
+_CID_BULLET = re.compile(r"^\s*\(cid:\d+\)(?:\s+|(?=[^\s\W_a-zåäö]))(?=\S)")
 
 # A paragraph gap is white space this many font sizes beyond the page's usual space between lines.
 _GAP_FACTOR = 0.3
@@ -191,7 +196,7 @@ def make_line(row: list[Word], page_number: int) -> Line:
         # Words also split where the font changes inside a word; no space there.
         joined = word.x0 - prev.x1 < 0.1 * min(prev.size, word.size)
         parts.append(word.text if joined else " " + word.text)
-    text = unicodedata.normalize("NFC", "".join(parts))
+    text, cid_bullet = strip_cids(unicodedata.normalize("NFC", "".join(parts)))
     weights: Counter[str] = Counter()
     bold_chars = 0
     sizes: list[float] = []
@@ -199,8 +204,8 @@ def make_line(row: list[Word], page_number: int) -> Line:
         weights[word.font] += len(word.text)
         bold_chars += len(word.text) if is_bold_font(word.font) else 0
         sizes.extend([word.size] * len(word.text))
-    bullet = False
-    symbol = _SYMBOL_BULLET.match(text)
+    bullet = cid_bullet
+    symbol = None if bullet else _SYMBOL_BULLET.match(text)
     if symbol:
         text, bullet = text[symbol.end():], True
     elif _NUMBERED_BULLET.match(text):
@@ -217,6 +222,21 @@ def make_line(row: list[Word], page_number: int) -> Line:
         ),
         bullet=bullet,
     )
+
+
+def strip_cids(text: str) -> tuple[str, bool]:
+    """Text without "(cid:NNN)" glyph codes, and whether a leading one stood for a bullet.
+
+    The code of an unmapped glyph says nothing about the character, so it is dropped; inside a word
+    it closes up, between words it leaves one space.
+    """
+    if "(cid:" not in text:
+        return text, False
+    bullet = _CID_BULLET.match(text)
+    if bullet:
+        text = text[bullet.end():]
+    text = _CID.sub("", text)
+    return " ".join(text.split()), bool(bullet)
 
 
 def mark_gaps(lines: list[Line]) -> None:

@@ -56,6 +56,8 @@ RANGE_WORDS = frozenset({
 LOWER_ABBREVIATIONS = frozenset({
     "va", "it", "ip", "tv", "pdf", "gis", "sms", "cv", "wc", "hbtq", "hbtqi", "dvd", "cd", "usb", "ai", "sfi",
 })
+#: Prefix of the vocabulary keys that count mid-sentence capitalised words (never a word character).
+NAME_MARK = "\x00name:"
 KNOWN_WORD = 3.0  # zipf >= 3: about once per million words, a real word rather than a fragment
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "hyphen" / "model.json"
 _WORD = re.compile(r"[\w\u00ad]+(?:[-\u2010\u2011][\w\u00ad]+)*[-\u2010\u2011\u00ad]?$")
@@ -104,6 +106,8 @@ def _hyphen_prefixes(vocabulary: Counter[str]) -> Counter[str]:
         return cached[2]
     prefixes: Counter[str] = Counter()
     for word, count in vocabulary.items():
+        if word.startswith(NAME_MARK):
+            continue
         parts = re.split(r"[-\u2010\u2011]", word)
         for index in range(1, len(parts)):
             prefixes["-".join(parts[:index])] += count
@@ -136,6 +140,8 @@ class Evidence:
     vocab_prefix: int  # the stem before a hyphen elsewhere in the document
     zipf_stem_en: float
     mid_sentence: bool  # a word precedes the stem in the same sentence
+    zipf_right_en: float = 0.0
+    vocab_name: int = 0  # the head written capitalised in mid-sentence elsewhere in the document
 
     @classmethod
     def of(cls, stem: str, right: str, vocabulary: Counter[str], before: str | None = None) -> Evidence:
@@ -151,6 +157,8 @@ class Evidence:
             vocab_prefix=_hyphen_prefixes(vocabulary)[stem.lower()] if vocabulary else 0,
             zipf_stem_en=_zipf(head, "en"),
             mid_sentence=bool(before) and before[-1:] not in ".!?:•–-\"”",
+            zipf_right_en=_zipf(right, "en"),
+            vocab_name=vocabulary[NAME_MARK + head] if head[:1].isupper() else 0,
         )
 
     def features(self) -> dict[str, float]:
@@ -186,7 +194,40 @@ class Evidence:
             "known_parts_unknown_whole": float(
                 self.zipf_stem >= KNOWN_WORD and self.zipf_right >= KNOWN_WORD and self.zipf_joined == 0
             ),
+            "joined_unknown_both": float(self.joined_unknown_both),
+            "head_name_in_doc": math.log1p(self.vocab_name),
+            "foreign_head": max(0.0, self.zipf_stem_en - self.zipf_stem),
+            "right_swedish": self.zipf_right - self.zipf_right_en,
+            "name_compound": float(self.name_compound),
+            "foreign_compound": float(self.foreign_compound),
         }
+
+    @property
+    def joined_unknown_both(self) -> bool:
+        return self.zipf_joined < 1.5 and self.zipf_joined_en < 1.5
+
+    @property
+    def name_compound(self) -> bool:
+        """`Metro-aktien`, `Costa-pris`: a name before a common Swedish word, the whole unknown.
+
+        Swedish writes a hyphen after a name in a compound; a hyphenated Swedish word
+        (`Gäl-livare`) is a known word whole, and a break inside one leaves a fragment that is
+        neither a word nor a name the document uses.
+        """
+        named = max(self.zipf_stem, self.zipf_stem_en) >= 2.5 or self.vocab_name > 0
+        return (
+            self.head[:1].isupper() and self.mid_sentence and named and self.joined_unknown_both
+            and self.zipf_right >= KNOWN_WORD
+        )
+
+    @property
+    def foreign_compound(self) -> bool:
+        """`wars-filmen`, `adsl-utbyggnaden`: a foreign word before a Swedish one, the whole unknown."""
+        return (
+            self.zipf_stem_en >= KNOWN_WORD and self.zipf_stem_en > self.zipf_stem + 0.5
+            and self.joined_unknown_both and self.zipf_right >= KNOWN_WORD
+            and self.zipf_right > self.zipf_right_en
+        )
 
     def summary(self) -> str:
         return (
@@ -344,11 +385,19 @@ def decide(
 
 
 def document_vocabulary(lines: list[str]) -> Counter[str]:
-    """Lower-cased word forms, hyphenated ones included, for the vocabulary evidence in `decide`."""
+    """Lower-cased word forms, hyphenated ones included, for the vocabulary evidence in `decide`.
+
+    Also counts, under `NAME_MARK + word` (case kept), each capitalised word after a lower-case
+    one: a word the document writes capitalised in mid-sentence is a name, and a name before a
+    line-end hyphen is more likely a name compound (`Metro-aktien`) than a hyphenated word.
+    """
     counts: Counter[str] = Counter()
     for line in lines:
         words = re.findall(r"\w+(?:[-\u2010\u2011]\w+)*", line.replace(SOFT_HYPHEN, ""))
         counts.update(word.lower() for word in words)
+        for previous, word in zip(words, words[1:], strict=False):
+            if word[:1].isupper() and not word.isupper() and previous[:1].islower():
+                counts[NAME_MARK + word] += 1
     return counts
 
 

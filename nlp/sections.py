@@ -22,6 +22,15 @@ from nlp.headings import NUMBERING, BlockInput, load_model, predict
 TERMINAL = ".,;:!?"
 MAX_HEADING_LINES = 4
 MAX_HEADING_CHARS = 220
+# In a style the document already uses for headings, a long heading wrapped in a narrow column
+# ("Dialog med finska Arbets- och näringsministeriet (TEM) om ...", 160 chars, five lines at 12 pt in
+# a two-column layout) is still a heading: the style, not the length, sets it apart from body text.
+MAX_STYLED_HEADING_LINES = 8
+MAX_STYLED_HEADING_CHARS = 320
+# A bold body-size style is taken as a heading style when the classifier accepts at least this many of
+# its heading-shaped blocks and this share of them (see _vote_styles).
+STYLE_VOTE_MIN = 3
+STYLE_VOTE_SHARE = 0.8
 #: Which blocks the heading classifier decides: "unsure", "all" or "off" (see classify_headings).
 CLASSIFIER_MODE = "unsure"
 
@@ -111,6 +120,11 @@ def _style(line: Line) -> tuple[float | None, bool]:
     return (round(line.size, 1) if line.size else None, line.bold)
 
 
+def _block_style(block: _RawBlock) -> tuple[float | None, bool]:
+    size = block.size
+    return (round(size, 1) if size else None, block.bold)
+
+
 def _display_style(line: Line, body_size: float | None) -> bool:
     """Set apart from body text by size or weight: the style of headings and titles."""
     if body_size is None or not line.size:
@@ -185,25 +199,52 @@ def _opens_heading_line(text: str) -> bool:
     return bool(text) and (text[0].isupper() or text[0].isdigit()) and text[-1] not in TERMINAL
 
 
-def _heading_shape(block: _RawBlock, body_size: float | None) -> bool:
-    """Could be a heading by its text alone: short, no closing punctuation, opens with a capital or digit."""
+def _heading_shape(
+    block: _RawBlock, body_size: float | None, styles: frozenset[tuple[float | None, bool]] = frozenset()
+) -> bool:
+    """Could be a heading by its text alone: short, no closing punctuation, opens with a capital or digit.
+
+    "Short" is longer for a block in one of `styles`, the document's established heading styles.
+    """
     text = " ".join(line.text for line in block.lines).strip()
     # "1. Sammanfattning" set large reads as a numbered bullet to the reader, but is a heading.
     numbered_display = bool(NUMBERING.match(text)) and _display_style(block.lines[0], body_size)
     if (block.bullet and not numbered_display) or block.lines[0].kind == "table" or not text:
         return False
-    if len(block.lines) > MAX_HEADING_LINES or len(text) > MAX_HEADING_CHARS:
+    max_lines, max_chars = MAX_HEADING_LINES, MAX_HEADING_CHARS
+    if styles and _block_style(block) in styles:
+        max_lines, max_chars = MAX_STYLED_HEADING_LINES, MAX_STYLED_HEADING_CHARS
+    if len(block.lines) > max_lines or len(text) > max_chars:
         return False
     return text[-1] not in TERMINAL and (text[0].isupper() or text[0].isdigit())
 
 
-def _looks_like_heading(block: _RawBlock, body_size: float | None) -> bool:
-    if not _heading_shape(block, body_size):
+def _looks_like_heading(
+    block: _RawBlock, body_size: float | None, styles: frozenset[tuple[float | None, bool]] = frozenset()
+) -> bool:
+    if not _heading_shape(block, body_size, styles):
         return False
     if body_size is None:
         return True
     size = block.size or body_size
     return size > body_size * 1.08 or (block.bold and size >= body_size * 0.95)
+
+
+def _larger_heading_styles(
+    blocks: list[_RawBlock], body_size: float | None
+) -> frozenset[tuple[float | None, bool]]:
+    """Styles set larger than body text that carry at least two short heading-shaped blocks.
+
+    Only larger type qualifies by itself: bold at body size is also the style of goal statements
+    and lead-ins, so it becomes a heading style only by the classifier's vote (_vote_styles).
+    """
+    if body_size is None:
+        return frozenset()
+    counts: dict[tuple[float | None, bool], int] = {}
+    for block in blocks:
+        if (block.size or 0.0) > body_size * 1.08 and _looks_like_heading(block, body_size):
+            counts[_block_style(block)] = counts.get(_block_style(block), 0) + 1
+    return frozenset(style for style, count in counts.items() if count >= 2)
 
 
 def _body_size(lines: list[Line]) -> float | None:
@@ -316,11 +357,56 @@ def classify_headings(blocks: list[_RawBlock], body_size: float | None, mode: st
     if not probabilities:
         return
     threshold = load_model().threshold  # type: ignore[union-attr]
+    decided = []
     for block, probability in zip(blocks, probabilities, strict=True):
         if not _heading_shape(block, body_size):
             continue
         if mode == "all" or _unsure(block, body_size):
             block.heading = probability >= threshold
+            decided.append(block)
+    _vote_styles(blocks, [b for b in decided if _unsure(b, body_size)], body_size)
+
+
+def _vote_styles(blocks: list[_RawBlock], decided: list[_RawBlock], body_size: float) -> None:
+    """Accept the classifier's doubtful blocks in a bold body-size style it otherwise calls headings.
+
+    The classifier judges one block at a time and doubts long ones ("Arbetet för nytt huvudmannaskap
+    för Norrbotten NEO", a whole-line heading after a chapter heading) because long bold lines are
+    often goal statements. But a document keeps its styles: when nearly all heading-shaped blocks of
+    a style are confident headings, the style is the document's heading style, and a block in it that
+    is set apart the same way (white space or a page/column top above it, a new sentence after it) is
+    a heading too, up to the longer styled limits. A style the classifier splits (Vansbro's goal
+    statements beside its headings, Söderköping's bold goal names) gets no vote.
+    """
+    by_style: dict[tuple[float | None, bool], list[_RawBlock]] = {}
+    for block in decided:
+        by_style.setdefault(_block_style(block), []).append(block)
+    voted = frozenset(
+        style for style, members in by_style.items()
+        if sum(b.heading for b in members) >= STYLE_VOTE_MIN
+        and sum(b.heading for b in members) >= STYLE_VOTE_SHARE * len(members)
+    )
+    if not voted:
+        return
+    for index, block in enumerate(blocks):
+        if block.heading or _block_style(block) not in voted or not _unsure(block, body_size):
+            continue
+        if not _heading_shape(block, body_size, voted):
+            continue
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        previous = blocks[index - 1] if index else None
+        set_apart = (block.lines[0].gap_before or previous is None
+                     or _column_top(previous.lines[-1], block.lines[0]))
+        opening = following.lines[0].text.lstrip()[:1] if following else ""
+        if set_apart and (following is None or following.bullet or opening.isupper() or opening.isdigit()):
+            block.heading = True
+
+
+def _column_top(above: Line, line: Line) -> bool:
+    """The line opens a page or a column: the reader gives it no gap, so position must tell."""
+    if above.page != line.page or above.bbox is None or line.bbox is None:
+        return above.page != line.page
+    return line.bbox[1] < above.bbox[1]
 
 
 def layout_blocks(document: RawDocument) -> tuple[list[_RawBlock], float | None]:
@@ -328,8 +414,9 @@ def layout_blocks(document: RawDocument) -> tuple[list[_RawBlock], float | None]
     lines = [line for line in document.lines if line.text.strip()]
     body_size = _body_size(lines)
     blocks = _group_blocks(lines, body_size)
+    styles = _larger_heading_styles(blocks, body_size)
     for block in blocks:
-        block.heading = _looks_like_heading(block, body_size)
+        block.heading = _looks_like_heading(block, body_size, styles)
     return blocks, body_size
 
 

@@ -23,34 +23,9 @@ from rapportkb.report import infer_period, infer_publisher, infer_report_date
 
 #: Frequent Swedish function words; a long text with almost none of them is not Swedish.
 _SWEDISH_MARKERS = frozenset(
-    [
-        "och",
-        "att",
-        "det",
-        "som",
-        "en",
-        "på",
-        "är",
-        "för",
-        "med",
-        "av",
-        "till",
-        "den",
-        "har",
-        "i",
-        "inte",
-        "om",
-        "ett",
-        "var",
-        "de",
-        "vi",
-        "kan",
-        "ska",
-        "under",
-        "från",
-        "också",
-    ]
-)
+    ["och", "att", "det", "som", "en", "på", "är", "för", "med", "av", "till", "den", "har", "i", "inte"]
+    + ["om", "ett", "var", "de", "vi", "kan", "ska", "under", "från", "också"]
+)  # fmt: skip
 _MIN_WORDS_FOR_LANGUAGE_CHECK = 150
 DEFAULT_READER = "pdfplumber"
 
@@ -204,11 +179,7 @@ def _read(path: Path, source: str, reader: str, max_pages: int | None) -> RawDoc
         if pages is not None and pages > max_pages:
             raise _too_many_pages(pages, max_pages)
     try:
-        # Only name the reader when it is not the default, so an ingest without the option still works.
-        if reader == DEFAULT_READER:
-            document = read_document(path, source)
-        else:
-            document = read_document(path, source, reader=reader)
+        document = read_document(path, source, reader=reader)
     except IngestError as exc:
         if _caused_by_memory(exc):
             raise MemoryError from exc

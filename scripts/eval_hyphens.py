@@ -7,7 +7,8 @@ Why: issue 4's targets are measured here, reproducibly:
 - with --realdocs DIR: the decisions other than plain joins on real PDFs, plus a random sample of
   joins, printed for checking by hand.
 
-Usage: python scripts/eval_hyphens.py [EVENTS.jsonl] [--realdocs ../shared/realdocs] [--errors N]
+Usage: python scripts/eval_hyphens.py [EVENTS.jsonl] [--split eval|fresh] [--realdocs ../shared/realdocs]
+[--errors N]
 """
 
 from __future__ import annotations
@@ -27,12 +28,12 @@ from nlp.dehyphenate import DECISIONS, JOIN, decide, explain  # noqa: E402
 from nlp.sections import segment  # noqa: E402
 
 
-def evaluate_events(path: Path, show_errors: int) -> None:
+def evaluate_events(path: Path, show_errors: int, split: str = "eval") -> None:
     from train_hyphen import events
 
     confusion: Counter[tuple[str, str]] = Counter()
     errors: list[str] = []
-    for left, right, vocabulary, before, gold, doc in events(path, "eval"):
+    for left, right, vocabulary, before, gold, doc in events(path, split):
         decision, reason = decide(left, right, vocabulary, before)
         confusion[(gold, decision)] += 1
         if decision != gold:
@@ -41,7 +42,7 @@ def evaluate_events(path: Path, show_errors: int) -> None:
     right = sum(n for (g, d), n in confusion.items() if g == d)
     rare = sum(n for (g, _), n in confusion.items() if g != JOIN)
     rare_right = sum(n for (g, d), n in confusion.items() if g == d and g != JOIN)
-    print(f"Generated evaluation set ({path.name}, split=eval): {total} events")
+    print(f"Generated evaluation set ({path.name}, split={split}): {total} events")
     print(f"  all decisions right: {right}/{total} = {right / max(total, 1):.4%}")
     issue = sum(n for (g, _), n in confusion.items() if g in ("keep", "suspended"))
     issue_right = confusion[("keep", "keep")] + confusion[("suspended", "suspended")]
@@ -92,9 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--realdocs", type=Path)
     parser.add_argument("--joins", type=int, default=10, help="random joins per real PDF to check by hand")
     parser.add_argument("--errors", type=int, default=40)
+    parser.add_argument("--split", default="eval", help="`fresh` for a set made with --split fresh")
     args = parser.parse_args(argv)
     if args.events:
-        evaluate_events(args.events, args.errors)
+        evaluate_events(args.events, args.errors, args.split)
     evaluate_seed()
     if args.realdocs:
         evaluate_realdocs(args.realdocs, args.joins)

@@ -11,7 +11,10 @@ a coordinator: `barn- och ungdomspersonal`) or `dash` (followed by a space and a
 Sources (never the seed report, which is the held-out check):
 - train: UNER Swedish-Talbanken train sentences, UD Talbanken dev sentences (CC BY-SA 4.0),
   klintan swedish-ner train corpus (CC BY 4.0), four of the real PDFs' text;
-- eval:  UD Talbanken test sentences, klintan test corpus, the other three real PDFs' text.
+- eval:  UD Talbanken test sentences, klintan test corpus, the other three real PDFs' text;
+- fresh: UNER Swedish-PUD test sentences (CC BY-SA 4.0; translated news and Wikipedia, a corpus
+  no hyphen rule or model was trained or tuned on), rendered with fonts, sizes and widths the
+  other splits never use (`--split fresh --seed N`): a blind check after the rules were tuned.
 Real hyphens, number ranges, suspended compounds and dashes without a space are rare in that
 prose, so they are injected from inventories mined from the same split's texts plus a short
 hand list (split between train and eval by a stable hash so eval never sees a training phrase).
@@ -49,6 +52,8 @@ EVAL_REAL = ["soderkoping_miljo_klimat_2022.pdf", "vansbro_energi_klimatplan_201
 COORDINATORS = ("och", "eller", "samt", "respektive")
 DASH_OPENERS = ("ett", "en", "om", "som", "för", "med", "att", "i", "på", "det", "den", "där", "när", "från")
 FONTS = ["Liberation Serif", "Liberation Sans", "DejaVu Sans", "DejaVu Serif", "DejaVu Sans Condensed"]
+#: Fonts the train and eval splits never use, for the fresh split.
+FRESH_FONTS = ["Liberation Sans Narrow", "DejaVu Serif Condensed", "DejaVu Sans Light", "Liberation Mono"]
 HAND_HYPHENATED = [
     "EU-projekt", "SFI-grupper", "VA-enheten", "e-tjänster", "IT-stöd", "e-post", "KS-beslut", "FN-dagen",
     "covid-19", "ESF-rådet", "GIS-data", "PM-nivå", "LSS-boende", "CO2-utsläpp", "A-kassan", "T-banan",
@@ -165,6 +170,12 @@ def mine_inventories(texts: list[str]) -> tuple[list[str], list[str]]:
 def sources(split: str, rng: random.Random) -> dict[str, list[str]]:
     """name -> paragraphs for one split."""
     found: dict[str, list[str]] = {}
+    if split == "fresh":
+        # PUD documents are two or three sentences: ten at a time make a document with a vocabulary.
+        pud = conllu_docs(CORPORA / "uner-sv-pud/sv_pud-ud-test.iob2")
+        for start in range(0, len(pud), 10):
+            found[f"pud-test-{start}"] = chunk([s for doc in pud[start:start + 10] for s in doc], rng)
+        return found
     if split == "train":
         for index, doc in enumerate(conllu_docs(CORPORA / "uner-sv-talbanken/sv_talbanken-ud-train.iob2")):
             found[f"talbanken-train-{index}"] = chunk(doc, rng)
@@ -260,7 +271,13 @@ FODT = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def random_render(rng: random.Random) -> dict[str, object]:
+def random_render(rng: random.Random, fresh: bool = False) -> dict[str, object]:
+    if fresh:
+        return {
+            "font": rng.choice(FRESH_FONTS), "size": rng.choice([8.5, 9.5, 11.5, 13]),
+            "width": round(rng.uniform(7.5, 21.0), 1), "align": rng.choice(["justify", "start", "start"]),
+            "remain": rng.choice([2, 3, 4]), "push": rng.choice([2, 3, 4]),
+        }
     return {
         "font": rng.choice(FONTS), "size": rng.choice([9, 10, 10.5, 11, 12]),
         "width": round(rng.uniform(8.0, 19.0), 1), "align": rng.choice(["justify", "justify", "start"]),
@@ -349,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--renders", type=int, default=3, help="renderings per source document")
-    parser.add_argument("--split", choices=["train", "eval", "both"], default="both")
+    parser.add_argument("--split", choices=["train", "eval", "both", "fresh"], default="both")
     parser.add_argument("--limit", type=int, default=0, help="at most this many source documents per split")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
@@ -362,8 +379,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.limit:
                 docs = dict(list(docs.items())[: args.limit])
             hyphenated, suspended = mine_inventories([p for ps in docs.values() for p in ps])
-            hyphenated = [h for h in hyphenated + HAND_HYPHENATED if stable_half(h) == split]
-            suspended = [s for s in suspended + HAND_SUSPENDED if stable_half(s) == split]
+            # The fresh split injects only forms of the eval half: none was ever injected in training.
+            half = "eval" if split == "fresh" else split
+            hyphenated = [h for h in hyphenated + HAND_HYPHENATED if stable_half(h) == half]
+            suspended = [s for s in suspended + HAND_SUSPENDED if stable_half(s) == half]
             print(f"{split}: {len(docs)} documents, {len(hyphenated)} hyphenated and {len(suspended)} "
                   "suspended forms to inject", file=sys.stderr)
             jobs: dict[str, tuple[str, dict[str, object], str]] = {}
@@ -371,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, paragraphs in docs.items():
                 for copy in range(args.renders):
                     injected = [inject(p, hyphenated, suspended, rng) for p in paragraphs]
-                    render = random_render(rng)
+                    render = random_render(rng, fresh=split == "fresh")
                     key = re.sub(r"[^\w-]", "_", f"{name}-r{copy}")
                     jobs[key] = (name, render, "\n".join(injected))
                     fodts[key] = to_fodt(injected, render)

@@ -6,7 +6,8 @@ those residual events of the `train` split of scripts/generate_hyphen_events.py'
 learns exactly the cases it will be asked about. Logistic regression stored as JSON coefficients:
 safe to load (no pickle) and fast (a dot product per hyphen).
 
-Usage: python scripts/train_hyphen.py EVENTS.jsonl [--out models/hyphen/model.json]
+Usage: python scripts/train_hyphen.py EVENTS.jsonl [MORE_EVENTS.jsonl ...] [--out models/hyphen/model.json]
+(several files: more renderings of the training texts, e.g. generated with another --seed).
 """
 
 from __future__ import annotations
@@ -59,14 +60,17 @@ def shifted(left: str, right: str, rng: random.Random) -> tuple[str, str] | None
     return word[:cut] + "-", word[cut:] + right[len(right.rstrip(".")):]
 
 
-def residual(path: Path, split: str, seed: int = 3) -> tuple[list[dict[str, float]], list[str], list[str]]:
+def residual(
+    paths: list[Path], split: str, seed: int = 3
+) -> tuple[list[dict[str, float]], list[str], list[str]]:
     """Features and labels of the events the rules leave to the classifier, with their document names.
 
     Every other `join` event is also added broken one letter off its legal point (see `shifted`).
     """
     rng = random.Random(seed)
     features, labels, groups = [], [], []
-    for left, right, vocabulary, before, label, doc in events(path, split):
+    found = (event for path in paths for event in events(path, split))
+    for left, right, vocabulary, before, label, doc in found:
         variants = [(left, right)]
         if label == "join" and rng.random() < 0.5:
             variants += [v for v in [shifted(left, right, rng)] if v]
@@ -106,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     from nlp.dehyphenate import HyphenModel
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("events", type=Path)
+    parser.add_argument("events", type=Path, nargs="+")
     parser.add_argument("--out", type=Path, default=ROOT / "models" / "hyphen" / "model.json")
     args = parser.parse_args(argv)
     features, labels, groups = residual(args.events, "train")

@@ -104,7 +104,7 @@ def tagger():
 def test_in_process_timeout_is_recorded(monkeypatch):
     import rapportkb.process
 
-    def endless(path, source):
+    def endless(path, source, **options):
         while True:
             pass
 
