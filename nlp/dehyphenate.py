@@ -61,6 +61,7 @@ NAME_MARK = "\x00name:"
 KNOWN_WORD = 3.0  # zipf >= 3: about once per million words, a real word rather than a fragment
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "hyphen" / "model.json"
 _WORD = re.compile(r"[\w\u00ad]+(?:[-\u2010\u2011][\w\u00ad]+)*[-\u2010\u2011\u00ad]?$")
+_VOCABULARY_WORD = re.compile(r"\w+(?:[-\u2010\u2011]\w+)*")
 _NEXT = re.compile(r"^[\w&]+\.?")
 _URL = re.compile(r"(?:https?://|www\.|\w\.[a-z]{2,4}/)", re.IGNORECASE)  # not `kostnad/invå-nare`
 
@@ -393,10 +394,14 @@ def document_vocabulary(lines: list[str]) -> Counter[str]:
     """
     counts: Counter[str] = Counter()
     for line in lines:
-        words = re.findall(r"\w+(?:[-\u2010\u2011]\w+)*", line.replace(SOFT_HYPHEN, ""))
-        counts.update(word.lower() for word in words)
-        for previous, word in zip(words, words[1:], strict=False):
-            if word[:1].isupper() and not word.isupper() and previous[:1].islower():
+        text = line.replace(SOFT_HYPHEN, "")
+        matches = list(_VOCABULARY_WORD.finditer(text))
+        counts.update(match.group(0).lower() for match in matches)
+        for previous, match in zip(matches, matches[1:], strict=False):
+            word = match.group(0)
+            # Not a word cut by a hyphen (`Gäl-` at a line end): that is the very break being weighed.
+            cut = text[match.end():match.end() + 1] in HYPHENS
+            if word[:1].isupper() and not word.isupper() and previous.group(0)[:1].islower() and not cut:
                 counts[NAME_MARK + word] += 1
     return counts
 

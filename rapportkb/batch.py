@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from ingest.read import SUPPORTED_SUFFIXES
 from nlp.dehyphenate import HyphenBreak, explain
+from rapportkb.index import update_index
 from rapportkb.lock import writer_lock
 from rapportkb.process import DEFAULT_READER, file_digest, pipeline_version
 from rapportkb.store import KnowledgeBase
@@ -223,6 +224,9 @@ def add(
                 bar.set_postfix_str(f"{rate:.1f} pages/s, {summary.failed} errors", refresh=False)
         finally:
             bar.close()
+        if tasks or plan.replace:
+            # Still under the writer lock: the index follows the JSONL it was built from.
+            update_index(kb_dir)
     return summary
 
 

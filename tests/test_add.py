@@ -214,3 +214,10 @@ def test_explain_hyphens_gives_every_decision_with_its_reason(tmp_path):
     document = _records(tmp_path, "documents.jsonl")[0]
     assert len(lines) == len(document["hyphen_decisions"]) == sum(document["hyphens"].values()) == 102
     assert any(line.startswith("p. 1: en-|skilda -> join: ") for line in lines)
+
+
+def test_add_keeps_the_search_index_up_to_date(tmp_path):
+    from rapportkb.index import is_fresh
+
+    add([SEED_TEXT], tmp_path, progress=False, workers=0)
+    assert (tmp_path / "index.sqlite").is_file() and is_fresh(tmp_path)
