@@ -12,6 +12,7 @@ tests/test_fuzz_pdfs.py runs a few hundred cases of the same generator in CI.
 from __future__ import annotations
 
 import argparse
+import logging
 import random
 import re
 import sys
@@ -84,6 +85,8 @@ def _insert(data: bytes, rng: random.Random) -> bytes:
 
 def _damage_object(data: bytes, rng: random.Random) -> bytes:
     objects = list(_OBJECT.finditer(data))
+    if not objects:  # an earlier mutation left no whole object
+        return _flip(data, rng)
     target = rng.choice(objects)
     start, end = target.span()
     body = target.group()
@@ -191,6 +194,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=30.0, help="per-case time limit in seconds")
     parser.add_argument("--keep", type=Path, help="save failing cases here")
     args = parser.parse_args()
+    # pdfminer logs a warning for every oddity it repairs; on damaged files that is thousands of lines.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as folder:
         result = fuzz(args.cases, args.seed, args.timeout, Path(folder), args.keep)
     for where, trace in result["failures"]:
