@@ -97,8 +97,9 @@ def run_child(reader: str, files: list[Path], profile: bool = False) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def nlp_alone(files: list[Path]) -> tuple[float, int, int]:
-    """words/s of tag_texts on the section texts of `files` (read with pdfium, pipeline warmed)."""
+def nlp_alone(files: list[Path], ner_gate: bool = True) -> tuple[float, int, int]:
+    """words/s of tag_texts on the section texts of `files` (read with pdfium, pipeline warmed);
+    `ner_gate=False` runs the NER model on every text, to show what the gate (nlp/ner.py) saves."""
     from ingest.read import read_document
     from nlp.pipeline import build_pipeline, tag_texts
     from nlp.sections import segment
@@ -107,7 +108,7 @@ def nlp_alone(files: list[Path]) -> tuple[float, int, int]:
     for path in files:
         for section in segment(read_document(path, str(path), reader="pdfium")).sections:
             texts += [section.heading, section.text]
-    tagger = build_pipeline()
+    tagger = build_pipeline(ner_gate=ner_gate)
     list(tag_texts(tagger, texts[:4]))
     started = time.process_time()
     list(tag_texts(tagger, texts))
@@ -171,9 +172,10 @@ def main() -> None:
         print(f"end to end, --reader {reader:<10}: {r['seconds']:7.2f} s  {rate:7.1f} pages/s  "
               f"(cpu {r['cpu']:.2f} s = {cpu_rate:.1f} pages/s; {r['cpu'] / plumber_cpu:.2f}x bare "
               f"pdfplumber cpu; peak {r['peak_mb']:.0f} MB; model load + warm-up {r['load']:.1f} s)")
-    seconds, words, texts = nlp_alone(files)
-    print(f"NLP stage alone (tag_texts)  : {seconds:7.2f} s cpu  {words / seconds:7.0f} words/s "
-          f"({texts} texts)")
+    for gate in (True, False):
+        seconds, words, texts = nlp_alone(files, ner_gate=gate)
+        label = "NLP stage alone (tag_texts)  " if gate else "  the same, NER not gated     "
+        print(f"{label}: {seconds:7.2f} s cpu  {words / seconds:7.0f} words/s ({texts} texts)")
     if args.no_scaling:
         return
     with tempfile.TemporaryDirectory() as tmp:

@@ -58,7 +58,7 @@ WEEKDAY = r"(?:" + "|".join(WEEKDAYS) + r")(?:en)?"
 # A weekday naming the day of a date is part of its span; it adds nothing to the norm.
 WDAY = rf"(?:{WEEKDAY}(?:,)?\s+)?"
 # The noun that says what kind of year follows (`år 2030`, `verksamhetsåret 2023`).
-YEAR_WORD = r"(?:(?:verksamhets|budget|kalender|räkenskaps|redovisnings)?år(?:et|en)?\s+)"
+YEAR_WORD = r"(?:(?:verksamhets|budget|kalender|räkenskaps|redovisnings|hel|bas|mål)?år(?:et|en)?\s+)"
 # `nästa år`, `i fjol` after a year-less day or month gives it its year (`den 1 juli nästa år`).
 REL_YEAR = r"(?:\s+(?P<ry>nästa\s+år|nästkommande\s+år|förra\s+året|föregående\s+år|i\s+år|i\s*fjol))"
 # Prepositions that carry meaning before a deictic period word and so belong to its span.
@@ -288,6 +288,8 @@ def _b_year_range(m: re.Match) -> _Match | None:
 def _b_school_year(m: re.Match) -> _Match | None:
     y1 = int(m.group("y1"))
     y2 = int(m.group("y2")) if len(m.group("y2")) == 4 else y1 // 100 * 100 + int(m.group("y2"))
+    if len(m.group("y2")) == 2 and y2 == y1 - 99:
+        y2 += 100  # `läsåret 1999/00` ends in the next century
     if y2 != y1 + 1:
         return None
     return _fixed(m, (date(y1, 8, 1), date(y2, 6, 30), "year"), y1)
@@ -342,7 +344,7 @@ def _b_season_past(m: re.Match) -> _Match:
 def _b_season_year(m: re.Match) -> _Match | None:
     y = int(m.group("y"))
     if m.group("term"):
-        spring = m.group("term").startswith("vår")
+        spring = m.group("term").lower().startswith("vår")  # `Vårterminen 2024` opens a sentence
         return _fixed(m, (date(y, 1 if spring else 8, 1), date(y, 6 if spring else 12, 30 if spring else 31),
                           "season"), y)  # fmt: skip
     return _fixed(m, _season(_season_key(m.group("season")), y), y)
@@ -498,7 +500,9 @@ def _b_holiday_past(m: re.Match) -> _Match:
 def _frequency_before(m: re.Match) -> bool:
     """`två gånger i veckan`, `6 gånger per år`: a frequency, not a period."""
     before = m.string[max(0, m.start() - 40) : m.start()]
-    return bool(re.search(r"\b(?:gång|gånger|ggr|timm(?:e|ar)|minuter|dagar|kvällar|tillfällen)\s*$", before,
+    # `en köttfri dag i veckan`, `ett möte i månaden`: one occasion per period is a frequency too.
+    return bool(re.search(r"\b(?:gång|gånger|ggr|timm(?:e|ar)|minuter|dag(?:ar)?|kväll(?:ar)?|tillfällen|"
+                          r"möten?|träff(?:ar)?|lektion(?:er)?)\s*$", before,
                           re.IGNORECASE))  # fmt: skip
 
 
@@ -526,10 +530,10 @@ _RULES: list[tuple[str, Callable[[re.Match], _Match | None]]] = [
     ),
     (
         rf"\b(?:{EDGE})?(?P<m1>{MONTH_D})(?:\s+(?P<y1>{YEAR}))?(?:{DASH}|\s+(?:till(?:\s+och\s+med)?|t\.o\.m\.?)\s+)"
-        rf"(?P<m2>{MONTH_D})(?:\s+(?P<y2>{YEAR}))?{_E}",
+        rf"(?P<m2>{MONTH_D})(?:\s+(?P<y2>{YEAR})|{REL_YEAR})?{_E}",
         _b_month_range,
     ),
-    (rf"\b(?:{EDGE})?(?P<m>{MONTH})(?:\s+månad)?(?:\s+(?P<y>{YEAR}))?{_E}", _b_month),
+    (rf"\b(?:{EDGE})?(?P<m>{MONTH})(?:\s+månad)?(?:\s+(?P<y>{YEAR})|{REL_YEAR})?{_E}", _b_month),
     (rf"\b(?:{EDGE})?(?P<m>{MONTH_ABBR_NOT_JUL})\.?\s+(?P<y>{YEAR}){_R}", _b_month),
     (rf"(?:(?<=\bi\s)|(?<=\bunder\s))(?P<m>{MONTH_ABBR_NOT_JUL})(?![\w\u00ad])", _b_month),
     (

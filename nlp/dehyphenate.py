@@ -143,6 +143,7 @@ class Evidence:
     mid_sentence: bool  # a word precedes the stem in the same sentence
     zipf_right_en: float = 0.0
     vocab_name: int = 0  # the head written capitalised in mid-sentence elsewhere in the document
+    before_lower: bool = False  # the word before is lower-case (`i Metro-`, not a first name `Jonas Alm-`)
 
     @classmethod
     def of(cls, stem: str, right: str, vocabulary: Counter[str], before: str | None = None) -> Evidence:
@@ -160,6 +161,7 @@ class Evidence:
             mid_sentence=bool(before) and before[-1:] not in ".!?:•–-\"”",
             zipf_right_en=_zipf(right, "en"),
             vocab_name=vocabulary[NAME_MARK + head] if head[:1].isupper() else 0,
+            before_lower=bool(before) and before[:1].islower() and before[-1:] not in ".!?:",
         )
 
     def features(self) -> dict[str, float]:
@@ -200,7 +202,12 @@ class Evidence:
             "foreign_head": max(0.0, self.zipf_stem_en - self.zipf_stem),
             "right_swedish": self.zipf_right - self.zipf_right_en,
             "name_compound": float(self.name_compound),
-            "foreign_compound": float(self.foreign_compound),
+            # A break off the Swedish hyphenation points between two words whose whole is unknown:
+            # a producer's odd break (`Reg-ion`) leaves fragments, a real hyphen two words.
+            "illegal_between_words": float(
+                not self.legal and max(self.zipf_stem, self.zipf_stem_en) >= KNOWN_WORD
+                and self.zipf_right >= KNOWN_WORD and self.joined_unknown_both
+            ),
         }
 
     @property
@@ -209,25 +216,18 @@ class Evidence:
 
     @property
     def name_compound(self) -> bool:
-        """`Metro-aktien`, `Costa-pris`: a name before a common Swedish word, the whole unknown.
+        """`Metro-aktien`, `Costa-pris`: a name after a lower-case word, then a known word; whole unknown.
 
         Swedish writes a hyphen after a name in a compound; a hyphenated Swedish word
         (`Gäl-livare`) is a known word whole, and a break inside one leaves a fragment that is
         neither a word nor a name the document uses.
         """
         named = max(self.zipf_stem, self.zipf_stem_en) >= 2.5 or self.vocab_name > 0
+        # A linking s after a Swedish word (`Utbildnings-förlaget`) marks a Swedish compound.
+        linked = self.head.endswith("s") and _zipf(self.head[:-1]) >= KNOWN_WORD
         return (
-            self.head[:1].isupper() and self.mid_sentence and named and self.joined_unknown_both
-            and self.zipf_right >= KNOWN_WORD
-        )
-
-    @property
-    def foreign_compound(self) -> bool:
-        """`wars-filmen`, `adsl-utbyggnaden`: a foreign word before a Swedish one, the whole unknown."""
-        return (
-            self.zipf_stem_en >= KNOWN_WORD and self.zipf_stem_en > self.zipf_stem + 0.5
+            len(self.head) >= 3 and self.head[:1].isupper() and self.before_lower and named and not linked
             and self.joined_unknown_both and self.zipf_right >= KNOWN_WORD
-            and self.zipf_right > self.zipf_right_en
         )
 
     def summary(self) -> str:
@@ -400,8 +400,11 @@ def document_vocabulary(lines: list[str]) -> Counter[str]:
         for previous, match in zip(matches, matches[1:], strict=False):
             word = match.group(0)
             # Not a word cut by a hyphen (`Gäl-` at a line end): that is the very break being weighed.
-            cut = text[match.end():match.end() + 1] in HYPHENS
-            if word[:1].isupper() and not word.isupper() and previous.group(0)[:1].islower() and not cut:
+            cut = text[match.end():match.end() + 1] in tuple(HYPHENS)
+            after_stop = any(stop in text[previous.end():match.start()] for stop in ".!?:•")
+            if word[:1].isupper() and not word.isupper() and previous.group(0)[:1].islower() and not (
+                cut or after_stop
+            ):
                 counts[NAME_MARK + word] += 1
     return counts
 

@@ -46,6 +46,8 @@ _INDEFINITE_HEADS = ("festival", "mässa", "konferens", "kongress", "forum", "ri
 _CAFE_HEADS = ("kafé", "café", "kafe")
 _HEADS = sorted({*_DEFINITE_HEADS, *_INDEFINITE_HEADS, *_CAFE_HEADS}, key=len, reverse=True)
 _COMPOUND = re.compile(rf"^(?P<prefix>[^\W\d_](?:[^\W\d_]|-)+?)(?P<head>{'|'.join(_HEADS)})(?P<gen>s|:s)?$")
+# What a token must end with for _COMPOUND to match: a cheap test before the regular expression.
+_COMPOUND_ENDINGS = tuple(head + gen for head in _HEADS for gen in ("", "s", ":s"))
 # Lower-case compounds that name an event after a place or name (`Umeå jazzfestival`).
 _LOWER_HEADS = frozenset(["dagar", "dagarna", "festival", "festivalen", "mässa", "mässan", "veckan",
                           "biennal", "biennalen"])  # fmt: skip
@@ -259,7 +261,7 @@ def _compounds(doc: Doc, ctx: _Context) -> list[_Found]:
     """Capitalised event compounds with their names, and names before lower-case event compounds."""
     found: list[_Found] = []
     for token in doc:
-        match = _COMPOUND.match(token.text)
+        match = _COMPOUND.match(token.text) if token.text.endswith(_COMPOUND_ENDINGS) else None
         if not match or len(match["prefix"]) < _MIN_PREFIX or _generic(match["prefix"], match["head"]):
             continue
         head, genitive = match["head"], bool(match["gen"])
@@ -292,6 +294,8 @@ def _english(doc: Doc, ctx: _Context) -> list[_Found]:
     found: list[_Found] = []
     for token in doc:
         text = token.text
+        if not text[:1].isupper():
+            continue  # every English head is capitalised
         base, genitive = text, False
         if text not in _ENGLISH_HEADS:
             for ending in (":s", "s"):

@@ -38,6 +38,7 @@ MINISTRY_SUFFIXES = ("departementet", "ministeriet")
 # `<County or landskap>s<institution>` compounds name regional institutions (Norrbottensmusiken).
 REGIONAL_INSTITUTIONS = ("musiken", "teatern", "operan", "museet", "dansen", "akademien", "biblioteket",
                          "arkivet", "filharmonin", "orkestern", "konserter")
+_REGIONAL_ENDINGS = REGIONAL_INSTITUTIONS + tuple(r + "s" for r in REGIONAL_INSTITUTIONS)
 # Capitalised compounds with these endings, followed by a capitalised name, form one name
 # (`Friluftsmuseet Hägnan`, `Arkivcentrum Norrbotten`, `Regionbibliotek Norrbotten`).
 INSTITUTION_PREFIX_HEADS = ("museet", "museum", "centrum", "centret", "bibliotek", "biblioteket", "arkivet",
@@ -261,7 +262,9 @@ def _rule_candidates(
                 yield Candidate(i, j + 1, "ORG", _norm(doc, i, j + 1), None)
         # Units: Kulturenheten, Regionala utvecklingsavdelningen.
         stem = strip_genitive(low) if low.endswith("s") else low
-        suffix = next((s for s in UNIT_SUFFIXES if stem.endswith(s) and len(stem) >= len(s) + 3), None)
+        # endswith(tuple) first: this runs on every token, and almost none is a unit name.
+        suffix = stem.endswith(UNIT_SUFFIXES) and next(
+            (s for s in UNIT_SUFFIXES if stem.endswith(s) and len(stem) >= len(s) + 3), None)
         if suffix and tok.is_alpha:
             if _is_capitalised_word(tok):
                 yield Candidate(i, i + 1, "ORG", _norm(doc, i, i + 1), None)
@@ -354,24 +357,24 @@ def _name_rules(doc: Doc, places: dict[int, list[Hit]], gaz: Gazetteer) -> Itera
         if not tok.is_alpha:
             continue
         # Ministries, with a suspended first part: `Arbets- och näringsministeriet`.
-        if _has_head(tok, MINISTRY_SUFFIXES) and len(low) > 14:
+        if len(low) > 14 and _has_head(tok, MINISTRY_SUFFIXES):
             start = i - 2 if i >= 2 and doc[i - 1].lower_ == "och" and doc[i - 2].text.endswith("-") else i
             yield Candidate(start, i + 1, "ORG", _norm(doc, start, i + 1), None)
+        capitalised = _is_capitalised_word(tok)
         # `Norrbottensmusiken`: a county or landskap in genitive + an institution.
-        if _is_capitalised_word(tok) and low.endswith(REGIONAL_INSTITUTIONS + tuple(
-                r + "s" for r in REGIONAL_INSTITUTIONS)):
+        if capitalised and low.endswith(_REGIONAL_ENDINGS):
             rest = next(r for r in REGIONAL_INSTITUTIONS if low.endswith((r, r + "s")))
             prefix = tok.text[: low.rindex(rest)]
             place = _lookup(gaz, prefix[:-1]) if prefix.endswith("s") and len(prefix) > 3 else None
             if place is not None and place.id.startswith(("lan:", "landskap:")):
                 yield Candidate(i, i + 1, "ORG", _norm(doc, i, i + 1), None)
         # `Friluftsmuseet Hägnan`, `Arkivcentrum Norrbotten`: institution compound + capitalised name.
-        if (_is_capitalised_word(tok) and low.endswith(INSTITUTION_PREFIX_HEADS) and i + 1 < n
+        if (capitalised and low.endswith(INSTITUTION_PREFIX_HEADS) and i + 1 < n
                 and _is_capitalised_word(doc[i + 1]) and len(low) > 8):
             label = "LOC" if i > 0 and doc[i - 1].lower_ in LOCATIVE else "ORG"
             yield Candidate(i, i + 2, label, doc[i : i + 2].text, None)
         # Named sites written as one compound, capitalised in mid-sentence.
-        if (_is_capitalised_word(tok) and low.endswith(SITE_SUFFIXES) and not sentence_initial(doc, i)
+        if (capitalised and low.endswith(SITE_SUFFIXES) and not sentence_initial(doc, i)
                 and len(low) > max(len(x) for x in SITE_SUFFIXES if low.endswith(x)) + 3):
             yield Candidate(i, i + 1, "LOC", tok.text, None)
         # `<Place> NEO`: a place name followed by an acronym is an ensemble's or a company's name.
@@ -379,10 +382,10 @@ def _name_rules(doc: Doc, places: dict[int, list[Hit]], gaz: Gazetteer) -> Itera
             if hit.end < n and not hit.genitive and _acronym(doc[hit.end]):
                 yield Candidate(i, hit.end + 1, "ORG", _norm(doc, i, hit.end + 1), None)
         # `Körcentrum Nord`: a capitalised word + a compass name that is not a place of its own.
-        if _is_capitalised_word(tok) and i + 1 < n and doc[i + 1].text in ORG_DIRECTIONS and i not in places:
+        if capitalised and i + 1 < n and doc[i + 1].text in ORG_DIRECTIONS and i not in places:
             yield Candidate(i, i + 2, "ORG", doc[i : i + 2].text, None)
         # `Invest in Norrbotten`: English `in` before a place inside a capitalised name.
-        if _is_capitalised_word(tok) and i + 2 < n and doc[i + 1].text == "in":
+        if capitalised and i + 2 < n and doc[i + 1].text == "in":
             for hit in _place_ends(places, i + 2):
                 yield Candidate(i, hit.end, "ORG", doc[i : hit.end].text, None)
         # `Kungliga musikaliska akademiens`: Kungliga + lower-case words + a definite noun.

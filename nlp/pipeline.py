@@ -42,8 +42,12 @@ def _models_version(models: Path) -> str:
     return __version__
 
 
-def build_pipeline(models: Path | None = None) -> Language:
-    """A blank Swedish Language with our entity components, in the order they must run."""
+def build_pipeline(models: Path | None = None, ner_gate: bool = True) -> Language:
+    """A blank Swedish Language with our entity components, in the order they must run.
+
+    `ner_gate=False` runs the trained model on every text, not only where the resolver could keep
+    what it finds (nlp/ner.py); the entities are the same, it exists to show that.
+    """
     models = models or models_dir()
     gazetteer = models / "gazetteer"
     if not gazetteer.is_dir():
@@ -62,7 +66,7 @@ def build_pipeline(models: Path | None = None) -> Language:
     pipeline.add_pipe("rapportkb_events")
     pipeline.add_pipe("rapportkb_resolve")
     if (models / "ner").is_dir():
-        add_trained_ner(pipeline, models / "ner")
+        add_trained_ner(pipeline, models / "ner", gate=ner_gate)
     # Load the lemma table now, not on the first document: workers load the pipeline once, up front.
     lemma_table()
     return pipeline

@@ -82,6 +82,14 @@ _COUNT_RANGE = re.compile(
     re.IGNORECASE,
 )
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
+# `minst en person`, `högst ett barn`: after these qualifiers the article clearly counts.
+_ONE_COUNTS_AFTER = re.compile(r"minst|åtminstone|högst|maximalt", re.IGNORECASE)
+# `minst 1 möte per år`, `ett möte i månaden`: one occasion per period is a frequency, not a count.
+_PER_PERIOD = re.compile(
+    r"\s+(?:per|i|om|varje)\s+(?:år|året|månad|månaden|vecka|veckan|dag|dagen|dygn|dygnet|termin|terminen|"
+    r"kvartal|kvartalet|tertial|halvår)(?![\w\u00ad])",
+    re.IGNORECASE,
+)
 
 
 def parse_number_word(word: str) -> int | None:
@@ -181,10 +189,14 @@ def find_counts(text: str) -> list[Mention]:
                 value = _number(raw[:-4] if raw.endswith("-tal") else raw[:-3])
                 qualifier = "approx"
             else:
-                if raw.lower() in ("en", "ett"):
-                    continue  # the article alone is not a count (`en workshop`)
-                value = _number(raw)
                 qualifier = next((k for k in QUALIFIERS if m.group(k)), None)
+                if raw.lower() in ("en", "ett"):
+                    qualified = rx is _COUNT and not m.group("mult") and qualifier is not None
+                    if not (qualified and _ONE_COUNTS_AFTER.fullmatch(m.group(qualifier))):
+                        continue  # the article alone is not a count (`en workshop`)
+                    value = Decimal(1)
+                else:
+                    value = _number(raw)
                 if qualifier == "max" and m.group("max").lower() == "under":
                     before = re.search(r"(\w+)\W*$", text[: m.start()])
                     if not before or before.group(1).lower() not in _UNDER_AS_MAX_AFTER:
@@ -202,6 +214,8 @@ def find_counts(text: str) -> list[Mention]:
             if _YEAR_LIKE.fullmatch(raw) and not year_like_number_counts(text, m.end()):
                 continue  # `född 1923 endast`: the date rules decide what a year-like number is
             unit, end = noun
+            if value == 1 and _PER_PERIOD.match(text, end):
+                continue
             norm = {"value": _plain(value), "unit": unit, "qualifier": qualifier}
             out.append(Mention("COUNT", start, end, text[start:end], norm, "rule"))
             taken.append((start, end))

@@ -294,7 +294,8 @@ def _apply_outline(blocks: list[_RawBlock], outline: list[tuple[int, str]]) -> l
     marked: list[tuple[_RawBlock, int]] = []
     cursor = 0
     for block in blocks:
-        if block.bullet or block.lines[0].kind == "table" or len(block.lines) > MAX_HEADING_LINES:
+        # The bookmark's text is the evidence here, so a long wrapped heading may match too.
+        if block.bullet or block.lines[0].kind == "table" or len(block.lines) > MAX_STYLED_HEADING_LINES:
             continue
         text = _outline_key(" ".join(line.text for line in block.lines))
         for index in range(cursor, min(cursor + 6, len(keys))):
@@ -348,7 +349,8 @@ def classify_headings(blocks: list[_RawBlock], body_size: float | None, mode: st
     `mode` "unsure" (the default, CLASSIFIER_MODE) hands over only bold body-size blocks of heading
     shape; "all" every block of heading shape; "off" none. Measured on the project's gold and held-out
     renderings (models/headings/README.md): "unsure" keeps every sure rule decision and fixes the
-    bold-statement false positives, which is where the rules fail.
+    bold-statement false positives, which is where the rules fail. A style the classifier nearly always
+    calls a heading then settles its doubted members (_vote_styles).
     """
     mode = mode or CLASSIFIER_MODE
     if not body_size or body_size <= 0 or mode == "off" or load_model() is None:

@@ -53,7 +53,7 @@ NON_COUNT_UNITS = frozenset([
     # units of measure: `10 mg`, `5 km` are measurements, not counts
     "mg", "g", "gram", "milligram", "kg", "kilo", "ton", "mm", "cm", "m", "meter", "km", "kilometer", "mil",
     "kvm", "kvadratmeter", "hektar", "ha", "l", "liter", "grader", "kwh", "mwh", "gwh", "twh", "mw", "kw",
-    "msk", "tsk", "dl", "cl", "ml", "procents", "kap", "sid", "s", "§",
+    "msk", "tsk", "dl", "cl", "ml", "procents", "kap", "sid", "s", "§", "bar", "mbar", "pa", "kpa", "mpa",
 ])
 # fmt: on
 # Every inflection of a time unit (`månaders`, `minuterna`, `veckorna`): the number is a duration.
@@ -119,14 +119,19 @@ def is_verb_form(word: str) -> bool:
     w = word.lower()
     if w.endswith(("ande", "ende")) and len(w) > 5:
         return True
+    if _is_noun_lemma(w, ("et", "en")):
+        return False  # `dokument`: the table lists its definite forms, whatever its tail suggests
     lem = lemma(w)
+    if lem is not None and lem != w and _STRONG_PAST.search(w):
+        return True  # `uppgick` <- `uppgå`, `kvarstod` <- `kvarstå`: strong past forms
     if lem is None or lem == w:
         return w.endswith("a") and _is_verb_lemma(w)  # an infinitive (`försöka`)
     if lem.endswith("as"):
         return True  # a deponent verb (`hållas`, `finnas`): every form is a verb
     if len(lem) <= 3 and lem[-1] in "eåoöyui" and w in (lem + "r", lem + "tt", lem + "dd", lem + "s"):
         return True  # short verbs (`ge` -> `ger`, `gå` -> `går`, `bo` -> `bor`)
-    if len(lem) > 3 and lem[-1] in "åe" and w in (lem + "r", lem + "tt", lem + "dd"):
+    compound_short = len(lem) > 3 and lem[-1] in "åe" and w in (lem + "r", lem + "tt", lem + "dd")
+    if compound_short and not _is_noun_lemma(lem, ("n",)):
         return True  # their compounds (`ingå` -> `ingår`, `kvarstå` -> `kvarstår`)
     if not lem.endswith("a"):
         return False
@@ -145,6 +150,18 @@ def is_verb_form(word: str) -> bool:
     return any(w == stem + s or w == lem + s for s in _VERB_SUFFIXES) or strong_past
 
 
+def _is_noun_lemma(word: str, endings: tuple[str, ...]) -> bool:
+    """The table maps a definite form onto the word (`dokumentet` -> `dokument`, `linjen` -> `linje`)."""
+    table = lemma_table()
+    return any(table.get(word + end) == word for end in endings)
+
+
+# Strong past tenses, also inside compounds (`uppgick`, `framgick`, `kvarstod`, `innehöll`).
+_STRONG_PAST = re.compile(
+    r"(?:gick|fick|stod|kom|tog|gav|låg|såg|drog|blev|slog|höll|föll|gjorde|lät|fann|bjöd|skrev|drev)$"
+)
+
+
 def _is_verb_lemma(lem: str) -> bool:
     """The lemma table lists present or past forms for it (`försöka` <- `försöker`), so it is a verb."""
     table = lemma_table()
@@ -161,6 +178,8 @@ def is_adjective_form(word: str) -> bool:
         return False  # the agent noun (`lärare`, `deltagare`), which the table may list under `lärar`
     lem = lemma(w)
     if lem is None or lem == w:
+        if _is_adjective_lemma(w):
+            return True  # the base form (`en köttfri dag`), which only a count of one puts here
         return lem is None and bool(_ADJ_SUFFIX_UNKNOWN.search(w))
     # Weak/plural forms (-a, -e, with a doubled final consonant) and comparison forms.
     # Not the comparative -are: it is also the agent noun (`ledare`, `sångare`).
@@ -168,7 +187,20 @@ def is_adjective_form(word: str) -> bool:
     return any(w == lem + f for f in forms)
 
 
-_PARTICIPLE_SUFFIXES = ("ade", "ad", "at", "da", "ta", "de", "te", "d", "t", "dd", "tt", "na", "en", "et")
+def _is_adjective_lemma(w: str) -> bool:
+    """The table lists weak and neuter forms under the word or its tail (`fria`, `fritt` -> `fri`,
+    so `köttfri` is an adjective too)."""
+    table = lemma_table()
+    for cut in range(max(1, len(w) - 2)):  # tails of three letters or more, or the whole word
+        tail = w[cut:]
+        if table.get(tail + "a") == tail and tail in (table.get(tail + "t"), table.get(tail + "tt")):
+            return True
+    return False
+
+
+# Not -de/-te: for verbs like `gälla`/`köpa` those are the past tense (`1 020 gällde barn`); their
+# participles end in -da/-ta (`gällda`, `köpta`), and `bokade` is caught by -ade.
+_PARTICIPLE_SUFFIXES = ("ade", "ad", "at", "da", "ta", "d", "t", "dd", "tt", "na", "en", "et")
 
 
 def is_participle(word: str) -> bool:
@@ -177,7 +209,7 @@ def is_participle(word: str) -> bool:
     if w.endswith(("ande", "ende")) and len(w) > 5:
         return True
     lem = lemma(w)
-    if lem is None or lem == w or not lem.endswith("a"):
+    if lem is None or lem == w or not lem.endswith("a") or _is_noun_lemma(w, ("et", "en")):
         return False
     return any(w == lem[:-1] + s for s in _PARTICIPLE_SUFFIXES)
 
@@ -203,11 +235,34 @@ NOMINALISED = frozenset([
 # fmt: on
 
 
+def _nominalised(w: str) -> bool:
+    """`anställda`, also in a compound (`tillsvidareanställda`, `visstidsanställda`)."""
+    return w in NOMINALISED or any(w.endswith(n) and len(w) - len(n) >= 3 for n in NOMINALISED)
+
+
+# Fractions (`två tredjedelar`) are shares, not counted things.
+_FRACTION = re.compile(r"(?:halv|tredje|fjärde|femte|sjätte|sjunde|åttonde|nionde|tionde|tion|hundra|tusen)"
+                       r"del(?:ar|en|arna|s)?")  # fmt: skip
+
+
+def _definite_singular(w: str) -> bool:
+    """`verket`, `personen`: a cardinal never counts a definite singular (`3 Naturvårdsverket` is a
+    footnote number); `barnen`, `möten` are plurals and stay countable."""
+    lem = lemma(w)
+    if lem is None or lem == w or lem[-1] in "aeiouyåäö":
+        return False
+    if w == lem + "et":
+        return True
+    return w == lem + "en" and lemma_table().get(lem + "et") != lem  # neuter `-en` is the plural
+
+
 def could_be_noun(word: str) -> bool:
     """Not ruled out as a counted noun: no function word, verb, adjective, unit or quantifier."""
+    abbr = re.match(r"^[A-ZÅÄÖ0-9]+-([a-zåäö]+)$", word)
+    if abbr:
+        return could_be_noun(abbr.group(1))  # `SFI-grupper`, `LSS-bostäder`: the tail decides
     if not _WORD.match(word):
-        # Compounds with an abbreviation (`SFI-grupper`) are nouns if their tail is.
-        return bool(re.match(r"^[A-ZÅÄÖ0-9]+-[a-zåäö]+$", word))
+        return False
     w = word.lower()
     if _NUMBER_WORD.fullmatch(w):
         return False
@@ -215,9 +270,9 @@ def could_be_noun(word: str) -> bool:
         return False  # most likely a proper name (`3 Stockholm`) rather than a counted noun
     if w in FUNCTION_WORDS or w in NON_COUNT_UNITS or w in QUANTIFIER_WORDS or len(w) < 3:
         return False
-    if _TIME_UNIT.fullmatch(w):
+    if _TIME_UNIT.fullmatch(w) or _FRACTION.fullmatch(w) or _definite_singular(w):
         return False
-    if w in NOMINALISED or w.endswith(("ande", "ende")):
+    if _nominalised(w) or w.endswith(("ande", "ende")):
         return True  # `48 studerande`: the participle is the head when nothing follows it
     return not (is_modifier(w) or is_verb_form(w))
 
@@ -259,15 +314,18 @@ def counted_noun(text: str, pos: int) -> tuple[str, int] | None:
         i + 1 < len(words) and not words[i][3] and is_modifier(words[i][0]) and not words[i][0][0].isupper()
     ):
         nxt = words[i + 1][0]
-        if not (could_be_noun(nxt) or is_modifier(nxt)):
-            break
+        if not (could_be_noun(nxt) or is_modifier(nxt) and not _nominalised(words[i][0].lower())):
+            break  # `23 tillsvidareanställda slutade`: the nominalised word heads, `slutade` is the verb
         i += 1
     if i >= len(words) or not could_be_noun(words[i][0]):
         return None
     word, start, end, last = words[i]
     followed_by = words[i + 1][0].lower() if not last and i + 1 < len(words) else ""
-    if word.endswith("r") and followed_by in _AFTER_FINITE_VERB:
-        return None  # `72 visar en ökning`: a present-tense verb with its object, not a plural noun
+    lem = lemma(word.lower())
+    # `72 visar en ökning`: a present-tense verb with its object, not a plural noun; but `två
+    # inspektioner den 6 maj` keeps its noun, since `inspektion` cannot be the stem of a verb.
+    if word.endswith("r") and followed_by in _AFTER_FINITE_VERB and (lem is None or lem[-1] in "aeiouyåäö"):
+        return None
     if not last and i + 2 < len(words):
         conj, other = words[i + 1], words[i + 2]
         # `230 körsångare och körledare`, `10 verksamheter eller hushåll`; not `10 företag och kommunen`.
@@ -309,6 +367,10 @@ def year_like_number_counts(text: str, pos: int) -> bool:
     nxt = following_words(text, pos, 1)
     if not nxt or nxt[0][0] == "års":
         return False
+    if nxt[0][0].lower() == "ha":
+        after = following_words(text, nxt[0][2], 1)
+        if after and is_verb_form(after[0][0]):
+            return False  # `Malmö 2014 ha medfört`: the auxiliary, not hectares
     if nxt[0][0].lower() in NON_COUNT_UNITS:
         return True
     noun = counted_noun(text, pos)

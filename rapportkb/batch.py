@@ -224,7 +224,7 @@ def add(
                 bar.set_postfix_str(f"{rate:.1f} pages/s, {summary.failed} errors", refresh=False)
         finally:
             bar.close()
-        if tasks or plan.replace:
+        if (tasks or plan.replace) and kb.sections_path.exists():
             # Still under the writer lock: the index follows the JSONL it was built from.
             update_index(kb_dir)
     return summary

@@ -124,7 +124,7 @@ def _misbehave(task: Task):
 
     real = rapportkb.process.read_document
 
-    def read(path, source):
+    def read(path, source, **options):
         name = Path(path).name
         if name.startswith("loop"):
             while True:

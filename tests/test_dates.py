@@ -295,3 +295,36 @@ def test_weekday_needs_the_report_day() -> None:
 @pytest.mark.parametrize("text", ["Version 3.2.1 släpps.", "Se avsnitt 2.10.2015a.", "Stadsbor i 12.5.20"])
 def test_dotted_numbers_are_not_dates(text: str) -> None:
     assert _dates(text) == []
+
+
+# Errors the blind run on corpus/expressions/heldout2.jsonl found (each case failed before its fix).
+@pytest.mark.parametrize(
+    ("text", "report", "expected"),
+    [
+        # A capitalised term word opening a sentence is still the spring term.
+        ("Vårterminen 2024 har 312 elever.", date(2024, 3, 12),
+         [("Vårterminen 2024", "2024-01-01", "2024-06-30", "season")]),
+        # `helåret` names the kind of year, like `verksamhetsåret`.
+        ("Prognosen för helåret 2023 visar", REPORT, [("helåret 2023", "2023-01-01", "2023-12-31", "year")]),
+        # A month (or month range) said relative to the report year, like `den 1 juli nästa år`.
+        ("Projektet beviljades medel i december förra året.", date(2024, 3, 12),
+         [("december förra året", "2023-12-01", "2023-12-31", "month")]),
+        ("Arbetet pågår januari–mars nästa år.", REPORT,
+         [("januari–mars nästa år", "2024-01-01", "2024-03-31", "month")]),
+        # `ha` after a year is the auxiliary, not hectares.
+        ("skyfallet i Malmö 2014 ha medfört kostnader", REPORT,
+         [("2014", "2014-01-01", "2014-12-31", "year")]),
+        # One occasion per week is a frequency, not this week.
+        ("har minst en köttfri dag i veckan.", REPORT, []),
+    ],
+)  # fmt: skip
+def test_heldout2_errors(text: str, report: date, expected: list[tuple[str, str, str, str]]) -> None:
+    assert _dates(text, report) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [("läsåret 1999/00", "1999-08-01", "2000-06-30"), ("läsåret 2024/25", "2024-08-01", "2025-06-30")],
+)  # fmt: skip
+def test_school_year_crosses_the_century(text: str, start: str, end: str) -> None:
+    assert [(d[1], d[2]) for d in _dates(text)] == [(start, end)]

@@ -12,6 +12,7 @@ from nlp.dehyphenate import (
     JOIN,
     KEEP,
     MODEL_PATH,
+    NAME_MARK,
     SUSPENDED,
     Evidence,
     HyphenBreak,
@@ -113,6 +114,39 @@ def test_document_vocabulary_reads_unicode_hyphens_and_drops_soft_ones():
     vocabulary = document_vocabulary(["SFI\u2010grupper och verk\u00adsamhet"])
     assert vocabulary["sfi\u2010grupper"] == 1
     assert vocabulary["verksamhet"] == 1
+
+
+def test_document_vocabulary_counts_names_written_capitalised_in_mid_sentence():
+    vocabulary = document_vocabulary(["Aktien i Metro steg. Metro föll", "hos Gäl-", "livare och i Boden"])
+    assert vocabulary[NAME_MARK + "Metro"] == 1  # not the sentence-initial `Metro`
+    assert vocabulary[NAME_MARK + "Boden"] == 1
+    assert vocabulary[NAME_MARK + "Gäl"] == 0  # the word cut at the line end is the break being weighed
+    assert vocabulary["metro"] == 2  # the lower-cased counts are unchanged
+    # The name counts never pose as a first part written before a hyphen elsewhere.
+    assert Evidence.of("Metro", "aktien", vocabulary).vocab_prefix == 0
+
+
+def test_name_compound_evidence():
+    """A name after a lower-case word before a known word, the whole unknown: Swedish hyphenates it."""
+    vocabulary = Counter()
+    assert Evidence.of("Metro", "aktien", vocabulary, "i").name_compound
+    assert Evidence.of("Jawzjan", "provinsen", Counter({NAME_MARK + "Jawzjan": 2}), "i").name_compound
+    assert not Evidence.of("Jawzjan", "provinsen", vocabulary, "i").name_compound  # unknown and unused
+    assert not Evidence.of("Alm", "torp", vocabulary, "Jonas").name_compound  # a surname broken after a name
+    assert not Evidence.of("Metro", "aktien", vocabulary, "slut.").name_compound  # sentence start
+    assert not Evidence.of("Gäl", "livare", vocabulary, "i").name_compound  # a known word whole
+    assert not Evidence.of("Utbildnings", "förlaget", vocabulary, "av").name_compound  # linking s
+    assert not Evidence.of("metro", "aktien", vocabulary, "i").name_compound
+    features = Evidence.of("Metro", "aktien", vocabulary, "i").features()
+    assert features["name_compound"] == 1.0 and features["joined_unknown_both"] == 1.0
+
+
+def test_classifier_leans_to_keep_for_name_compounds():
+    # The same unknown compound is more likely a real hyphen after a name than after a common word.
+    model = load_model()
+    named = model.probabilities(Evidence.of("Metro", "aktien", Counter(), "i").features())
+    common = model.probabilities(Evidence.of("metro", "aktien", Counter(), "i").features())
+    assert named[KEEP] > common[KEEP]
 
 
 def test_evidence_records_frequency_hyphenation_point_and_vocabulary():
@@ -266,3 +300,14 @@ def test_generator_labels_line_ends_by_aligning_to_the_source():
     labels = _generator().label_lines(lines, source)
     assert labels == {0: JOIN, 1: KEEP, 2: SUSPENDED, 3: JOIN, 4: DASH}
     assert _generator().label_lines([("Något helt annat", 1)], source) is None
+
+
+def test_fresh_split_renders_with_fonts_the_other_splits_never_use():
+    import random
+
+    generator = _generator()
+    rng = random.Random(1)
+    fresh = [generator.random_render(rng, fresh=True) for _ in range(50)]
+    assert {r["font"] for r in fresh} <= set(generator.FRESH_FONTS)
+    assert not set(generator.FRESH_FONTS) & set(generator.FONTS)
+    assert {r["font"] for r in (generator.random_render(rng) for _ in range(50))} <= set(generator.FONTS)
