@@ -32,6 +32,8 @@ SAME_ISSUE = timedelta(days=92)
 
 def _full_days(text: str) -> list[tuple[int, int, date]]:
     """(start, end, day) of every single-day date in `text` whose year is written out."""
+    if not _EXPLICIT_YEAR.search(text):  # cheap: most lines state no year, and only full dates count
+        return []
     out = []
     for m in find_dates(text, None):
         one_day = m.norm["granularity"] == "day" and m.norm["start"] == m.norm["end"]
