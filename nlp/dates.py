@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -269,9 +270,14 @@ def _b_month_range(m: re.Match) -> _Match | None:
     return _yearless(m, build, y2 or y1)
 
 
+# Matched at an offset of the whole text: slicing off the rest of the text per match is quadratic.
+_CAPITAL_NEXT = re.compile(r"\s+[A-ZÅÄÖ]")
+_NEXT_WORD = re.compile(r"\s*([^\W\d_]+)")
+
+
 def _b_month(m: re.Match) -> _Match | None:
     word = m.group("m")
-    if word[0].isupper() and re.match(r"\s+[A-ZÅÄÖ]", m.string[m.end() :]):
+    if word[0].isupper() and _CAPITAL_NEXT.match(m.string, m.end()):
         return None  # `Maj Persson`: a first name, not a month
     if word[0].isupper() and word.lower() in MONTH_ABBR and not m.groupdict().get("y"):
         return None  # `i Sep`: a bare capitalised abbreviation is more likely a name
@@ -373,7 +379,7 @@ def _b_term_rel(m: re.Match) -> _Match:
 
 def _b_i_var(m: re.Match) -> _Match | None:
     # `i vår` is also `in our`: only a date when no noun phrase follows (`i vår region`).
-    nxt = re.match(r"\s*([^\W\d_]+)", m.string[m.end() :])
+    nxt = _NEXT_WORD.match(m.string, m.end())
     if m.group("season").lower() == "vår" and nxt and could_be_noun(nxt.group(1)):
         return None
     return _b_season_rel(m)
@@ -497,13 +503,18 @@ def _b_holiday_past(m: re.Match) -> _Match:
     return _Match(m.start(), m.end(), build, "date")
 
 
+# `en köttfri dag i veckan`, `ett möte i månaden`: one occasion per period is a frequency too.
+_FREQUENCY_WORD = re.compile(
+    r"\b(?:gång|gånger|ggr|timm(?:e|ar)|minuter|dag(?:ar)?|kväll(?:ar)?|tillfällen|"
+    r"möten?|träff(?:ar)?|lektion(?:er)?)\s*$",
+    re.IGNORECASE,
+)
+
+
 def _frequency_before(m: re.Match) -> bool:
     """`två gånger i veckan`, `6 gånger per år`: a frequency, not a period."""
     before = m.string[max(0, m.start() - 40) : m.start()]
-    # `en köttfri dag i veckan`, `ett möte i månaden`: one occasion per period is a frequency too.
-    return bool(re.search(r"\b(?:gång|gånger|ggr|timm(?:e|ar)|minuter|dag(?:ar)?|kväll(?:ar)?|tillfällen|"
-                          r"möten?|träff(?:ar)?|lektion(?:er)?)\s*$", before,
-                          re.IGNORECASE))  # fmt: skip
+    return bool(_FREQUENCY_WORD.search(before))
 
 
 _RULES: list[tuple[str, Callable[[re.Match], _Match | None]]] = [
@@ -587,8 +598,15 @@ _RULES: list[tuple[str, Callable[[re.Match], _Match | None]]] = [
 _COMPILED = [(re.compile(p, re.IGNORECASE), b) for p, b in _RULES]
 
 
-def _candidates(text: str) -> list[_Match]:
-    """Every rule's matches, then the longest non-overlapping ones (earlier rules win ties)."""
+# The date component and the count component (via `date_spans`) both need the candidates of the same
+# section text, one right after the other: the grammar is the costliest Python step, so run it once.
+# A handful of entries is enough, since the pipeline passes one Doc at a time through both components.
+@lru_cache(maxsize=32)
+def _candidates(text: str) -> tuple[_Match, ...]:
+    """Every rule's matches, then the longest non-overlapping ones (earlier rules win ties).
+
+    A tuple, since the cached result is shared by every caller.
+    """
     found: list[tuple[int, int, _Match]] = []
     for order, (rx, build) in enumerate(_COMPILED):
         for m in rx.finditer(text):
@@ -600,7 +618,7 @@ def _candidates(text: str) -> list[_Match]:
     for _o, _s, cand in found:
         if all(cand.end <= t.start or cand.start >= t.end for t in taken):
             taken.append(cand)
-    return sorted(taken, key=lambda c: c.start)
+    return tuple(sorted(taken, key=lambda c: c.start))
 
 
 def date_spans(text: str) -> list[tuple[int, int]]:

@@ -159,16 +159,38 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(start < b and a < end for a, b in spans)
 
 
+# The longest label `_LABEL_BEFORE` knows, with its dot (`kapitel.`).
+_LABEL_LEN = 8
+
+
+def _label_before(text: str, pos: int) -> bool:
+    """`_LABEL_BEFORE` on `text[:pos]`, but reading only the label's few characters, not the whole text.
+
+    The label must end where the whitespace before `pos` begins, so it starts at most `_LABEL_LEN`
+    characters earlier; `endpos` truncates the text as the slice did, while the word-edge test still
+    sees the character before the window, as it did in the whole text.
+    """
+    end = pos
+    while end and text[end - 1].isspace():  # str.isspace() is what `\s` matches
+        end -= 1
+    return _LABEL_BEFORE.search(text, max(0, end - _LABEL_LEN), pos) is not None
+
+
 def find_counts(text: str) -> list[Mention]:
     """COUNT mentions: a cardinal with its counted noun and qualifier (`Drygt 20 olika aktörer`)."""
-    blocked = date_spans(text) + [(m.start, m.end) for m in find_money(text)]
+    return _counts(text, find_money(text))
+
+
+def _counts(text: str, money: list[Mention]) -> list[Mention]:
+    """`find_counts` given the text's MONEY mentions, which the tagger has found already."""
+    # Dates, money and the counts found so far: none of them may be claimed again.
+    claimed = date_spans(text) + [(m.start, m.end) for m in money]
     out: list[Mention] = []
-    taken: list[tuple[int, int]] = []
     for rx in (_ROUND, _COUNT_RANGE, _COUNT):
         for m in rx.finditer(text):
             num_start, num_end = m.span("num")
             first = m.start() if rx is _COUNT_RANGE else num_start
-            if _overlaps(first, num_end, blocked + taken) or _LABEL_BEFORE.search(text[: m.start()]):
+            if _overlaps(first, num_end, claimed) or _label_before(text, m.start()):
                 continue
             raw = m.group("num")
             start = m.start()
@@ -183,7 +205,7 @@ def find_counts(text: str) -> list[Mention]:
                     continue
                 norm = {"value": _plain(low), "unit": noun[0], "qualifier": "min", "upper": _plain(high)}
                 out.append(Mention("COUNT", start, noun[1], text[start : noun[1]], norm, "rule"))
-                taken.append((start, noun[1]))
+                claimed.append((start, noun[1]))
                 continue
             if raw.lower().endswith("tal"):
                 value = _number(raw[:-4] if raw.endswith("-tal") else raw[:-3])
@@ -218,7 +240,7 @@ def find_counts(text: str) -> list[Mention]:
                 continue
             norm = {"value": _plain(value), "unit": unit, "qualifier": qualifier}
             out.append(Mention("COUNT", start, end, text[start:end], norm, "rule"))
-            taken.append((start, end))
+            claimed.append((start, end))
     return sorted(out, key=lambda x: x.start)
 
 
@@ -226,7 +248,8 @@ class QuantityTagger:
     """Proposes COUNT and MONEY candidates for the resolver."""
 
     def __call__(self, doc: Doc) -> Doc:
-        for m in find_money(doc.text) + find_counts(doc.text):
+        money = find_money(doc.text)
+        for m in money + _counts(doc.text, money):
             add_candidate(doc, m.start, m.end, m.type, m.norm, m.source)
         return doc
 

@@ -328,3 +328,18 @@ def test_heldout2_errors(text: str, report: date, expected: list[tuple[str, str,
 )  # fmt: skip
 def test_school_year_crosses_the_century(text: str, start: str, end: str) -> None:
     assert [(d[1], d[2]) for d in _dates(text)] == [(start, end)]
+
+
+def test_the_grammar_runs_once_per_text_and_its_result_is_shared_safely() -> None:
+    """The date and count components both need a text's candidates: the second asks the cache."""
+    from nlp.dates import _candidates, date_spans
+
+    text = "Den 8-9 maj kom 25 elever, i veckan 2023 barn och under våren 2024 fler."
+    _candidates.cache_clear()
+    found = find_dates(text, REPORT)
+    spans = date_spans(text)
+    info = _candidates.cache_info()
+    assert (info.misses, info.hits) == (1, 1)
+    assert isinstance(_candidates(text), tuple)  # shared between callers, so it cannot be changed
+    assert spans == [(c.start, c.end) for c in _candidates.__wrapped__(text)]
+    assert [(m.start, m.end) for m in found] == spans  # every candidate here resolves

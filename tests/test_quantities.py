@@ -11,7 +11,14 @@ import nlp.dates  # noqa: F401  (registers rapportkb_dates)
 import nlp.quantities  # noqa: F401  (registers rapportkb_quantities)
 import nlp.resolve  # noqa: F401  (registers rapportkb_resolve)
 from nlp.mention import doc_mentions
-from nlp.quantities import find_counts, find_money, parse_digits, parse_number_word
+from nlp.quantities import (
+    _LABEL_BEFORE,
+    _label_before,
+    find_counts,
+    find_money,
+    parse_digits,
+    parse_number_word,
+)
 from nlp.wordclass import could_be_noun, counted_noun, is_modifier
 
 
@@ -336,3 +343,45 @@ def test_count_context_heldout2_errors(text: str, expected: list[tuple[str, int,
 def test_word_classes_heldout2_errors(word: str, modifier: bool, noun: bool) -> None:
     assert is_modifier(word) is modifier
     assert could_be_noun(word) is noun
+
+
+# `_label_before` reads a few characters before a number instead of the whole text before it; it must
+# answer as `_LABEL_BEFORE` on that whole prefix does, word edges and long whitespace runs included.
+_LABEL_PARTS = ["tabell", "Kapitel", "diagram", "s", "kap", "sid", "§", ".", " ", "\n", "\u00a0", "  \n\n  ",
+                "sek", "a", "3", "nr"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_LABEL_PARTS), st.text(max_size=3)), max_size=10))
+def test_label_window_answers_as_the_whole_prefix(parts: list[str]) -> None:
+    text = "".join(parts)
+    for pos in range(len(text) + 1):
+        assert _label_before(text, pos) == bool(_LABEL_BEFORE.search(text[:pos])), (text, pos)
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("Se tabell   \n 3 kommuner.", 0),  # the label, however far the whitespace runs
+        ("Sektabell 3 kommuner deltog.", 1),  # `tabell` inside a word is no label
+        ("Enligt avsnitt. 4 kommuner deltog.", 0),
+    ],
+)
+def test_label_before_a_number(text: str, counts: int) -> None:
+    assert len(find_counts(text)) == counts
+
+
+def test_quantity_tagger_proposes_what_the_finders_find() -> None:
+    """The tagger reuses its MONEY matches and the date grammar's result; the finders alone must agree."""
+    text = "Den 8-9 maj 2023 kom 25 elever, 2023 barn och ca 300 besökare; 12,5 mnkr för 3 kap. 5 § 4 beslut."
+    nlp_sv = spacy.blank("sv")
+    for name in ("rapportkb_dates", "rapportkb_quantities"):
+        nlp_sv.add_pipe(name)
+    doc = nlp_sv.make_doc(text)
+    doc.user_data["report_date"] = None
+    doc = nlp_sv(doc)
+    proposed = sorted((s.start_char, s.end_char, s.label_) for s in doc.spans["candidates"])
+    nlp.dates._candidates.cache_clear()
+    alone = find_money(text) + find_counts(text) + nlp.dates.find_dates(text, None)
+    assert proposed == sorted((m.start, m.end, m.type) for m in alone)
+    assert {label for *_, label in proposed} == {"DATE", "COUNT", "MONEY"}
