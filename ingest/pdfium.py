@@ -232,10 +232,6 @@ class _Run:
             self.widths[(self.font_key, code)] = width
         return width * self.font_size * self.x_scale if width >= 0 else 0.5 * self.size
 
-    def scaled_widths(self) -> dict[int, float]:
-        """A per-object cache of advances: most objects are a line of one font, with few distinct glyphs."""
-        return {}
-
 
 _WORD = re.compile(r"\S+")
 # pdfium's line-end hyphen markers: U+0002 from GetUnicode, U+FFFE from GetText. Which hyphen it
