@@ -64,3 +64,20 @@ def test_mentions_carry_norm_source_and_id():
     assert (mention.text, mention.norm, mention.source, mention.id) == (
         "Överkalix kommun", "Överkalix kommun", "gazetteer", "kommun:2513"
     )
+
+
+def test_batching_does_not_change_what_is_tagged(monkeypatch):
+    from datetime import date
+
+    from nlp import pipeline as pipeline_module
+
+    tagger = pipeline_module.build_pipeline()
+    texts = [
+        "GD Elisabeth Backteman besökte Norrbotten den 8-9 maj.",
+        "Körcentrum Nord samlade 5-6 maj ca 230 körsångare och körledare från Luleå.",
+        "Region Norrbotten och Överkalix kommun höll 29 bokade möten.",
+    ] * 5
+    alone = [list(pipeline_module.tag_texts(tagger, [text], date(2023, 5, 9)))[0] for text in texts]
+    monkeypatch.setattr(pipeline_module, "TAG_BATCH_SIZE", 4)  # several batches, the last one short
+    assert any(alone)
+    assert list(pipeline_module.tag_texts(tagger, texts, date(2023, 5, 9))) == alone
