@@ -1,6 +1,6 @@
 """PDF-to-knowledge-base throughput: bare readers, end to end with each reader, NLP alone, memory, scaling.
 
-Run by hand: `python benchmarks/bench_pipeline.py [PDF ...] [--no-scaling] [--profile]`
+Run by hand: `python benchmarks/bench_pipeline.py [PDF ...] [--repeat N] [--no-scaling] [--profile]`
 (default files: corpus/*.pdf). Targets (issue 9): end to end with pdfplumber <= 1.3x bare pdfplumber
 `extract_text`; end to end with pdfium >= 25 pages/s on one core; peak memory per worker <= 600 MB;
 time linear in document length and batch size.
@@ -8,6 +8,9 @@ time linear in document length and batch size.
 Every end-to-end measurement runs in a fresh subprocess (one worker, the pipeline loaded once and
 warmed on one file first, as a batch worker does), so that its peak RSS (`ru_maxrss`) is that
 worker's own. `--profile` prints where the pdfium end-to-end time goes (cProfile, by own time).
+
+The machine may be shared, so every timing is CPU time (process_time) and the best of `--repeat`
+passes over the files (default 3): other processes slow a pass down, they never speed one up.
 """
 
 from __future__ import annotations
@@ -26,6 +29,18 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+
+def best_of(repeat: int, measure) -> tuple[float, float, int]:
+    """(wall, cpu, pages) of the pass with the least CPU time."""
+    best = None
+    for _ in range(repeat):
+        cpu = time.process_time()
+        wall, pages = measure()
+        cpu = time.process_time() - cpu
+        if best is None or cpu < best[1]:
+            best = (wall, cpu, pages)
+    return best
 
 
 def bare_pdfplumber(files: list[Path]) -> tuple[float, int]:
@@ -58,8 +73,9 @@ def bare_pdfium(files: list[Path]) -> tuple[float, int]:
     return time.perf_counter() - started, pages
 
 
-def child(reader: str, files: list[Path], profile: bool) -> dict:
-    """One worker: load the pipeline, warm it, process every file; report times and peak memory."""
+def child(reader: str, files: list[Path], profile: bool, repeat: int = 1) -> dict:
+    """One worker: load the pipeline, warm it, process every file (best of `repeat` passes); report
+    times and peak memory."""
     from nlp.pipeline import build_pipeline
     from rapportkb.process import process_file
 
@@ -68,15 +84,19 @@ def child(reader: str, files: list[Path], profile: bool) -> dict:
     process_file(files[0], "warm-up", tagger, reader=reader)
     load = time.perf_counter() - started
     profiler = cProfile.Profile() if profile else None
+
+    def one_pass() -> tuple[float, int]:
+        started, pages = time.perf_counter(), 0
+        for path in files:
+            result = process_file(path, str(path), tagger, reader=reader)
+            if result.document["status"] != "ok":
+                raise SystemExit(f"{path}: {result.document['error']}")
+            pages += result.document["pages"]
+        return time.perf_counter() - started, pages
+
     if profiler:
         profiler.enable()
-    started, pages, cpu = time.perf_counter(), 0, time.process_time()
-    for path in files:
-        result = process_file(path, str(path), tagger, reader=reader)
-        if result.document["status"] != "ok":
-            raise SystemExit(f"{path}: {result.document['error']}")
-        pages += result.document["pages"]
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    seconds, cpu, pages = best_of(repeat, one_pass)
     if profiler:
         profiler.disable()
         out = io.StringIO()
@@ -87,19 +107,22 @@ def child(reader: str, files: list[Path], profile: bool) -> dict:
             "peak_mb": peak_mb}
 
 
-def run_child(reader: str, files: list[Path], profile: bool = False) -> dict:
-    command = [sys.executable, __file__, "--child", reader, *map(str, files)]
+def run_child(reader: str, files: list[Path], profile: bool = False, repeat: int = 1) -> dict:
+    command = [sys.executable, __file__, "--child", reader, "--repeat", str(repeat), *map(str, files)]
     if profile:
         command.append("--profile")
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"worker for --reader {reader} failed:\n{done.stderr[-3000:]}")
     if profile:
         print(done.stderr)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def nlp_alone(files: list[Path], ner_gate: bool = True) -> tuple[float, int, int]:
-    """words/s of tag_texts on the section texts of `files` (read with pdfium, pipeline warmed);
-    `ner_gate=False` runs the NER model on every text, to show what the gate (nlp/ner.py) saves."""
+def nlp_alone(files: list[Path], ner_gate: bool = True, repeat: int = 1) -> tuple[float, int, int]:
+    """CPU seconds, words and texts of tag_texts on the section texts of `files` (read with pdfium,
+    pipeline warmed); `ner_gate=False` runs the NER model on every text, to show what the gate
+    (nlp/ner.py) saves."""
     from ingest.read import read_document
     from nlp.pipeline import build_pipeline, tag_texts
     from nlp.sections import segment
@@ -110,9 +133,8 @@ def nlp_alone(files: list[Path], ner_gate: bool = True) -> tuple[float, int, int
             texts += [section.heading, section.text]
     tagger = build_pipeline(ner_gate=ner_gate)
     list(tag_texts(tagger, texts[:4]))
-    started = time.process_time()
-    list(tag_texts(tagger, texts))
-    return time.process_time() - started, sum(len(t.split()) for t in texts), len(texts)
+    _wall, seconds, _ = best_of(repeat, lambda: (0.0, len(list(tag_texts(tagger, texts)))))
+    return seconds, sum(len(t.split()) for t in texts), len(texts)
 
 
 def render_report(path: Path, pages: int) -> None:
@@ -149,31 +171,40 @@ def main() -> None:
     parser.add_argument("--child", choices=["pdfplumber", "pdfium"])
     parser.add_argument("--profile", action="store_true", help="profile the pdfium end-to-end run")
     parser.add_argument("--no-scaling", action="store_true", help="skip the length and batch-size runs")
+    parser.add_argument("--repeat", type=int, default=3, help="passes per measurement; the best counts")
     args = parser.parse_args()
     files = args.files or sorted((REPO / "corpus").glob("*.pdf"))
     if args.child:
-        print(json.dumps(child(args.child, files, args.profile)))
+        print(json.dumps(child(args.child, files, args.profile, args.repeat)))
         return
 
     # Wall and CPU time both: on a shared machine the wall time includes waiting for a core.
-    cpu = time.process_time()
-    plumber_s, pages = bare_pdfplumber(files)
-    plumber_cpu, cpu = time.process_time() - cpu, time.process_time()
-    pdfium_s, _ = bare_pdfium(files)
-    pdfium_cpu = time.process_time() - cpu
-    print(f"files: {len(files)}, pages: {pages}")
+    plumber_s, plumber_cpu, pages = best_of(args.repeat, lambda: bare_pdfplumber(files))
+    pdfium_s, pdfium_cpu, _ = best_of(args.repeat, lambda: bare_pdfium(files))
+    print(f"files: {len(files)}, pages: {pages}; CPU time, best of {args.repeat} passes")
     print(f"bare pdfplumber extract_text : {plumber_s:7.2f} s  {pages / plumber_s:7.1f} pages/s  "
           f"(cpu {plumber_cpu:.2f} s = {pages / plumber_cpu:.1f} pages/s)")
     print(f"bare pypdfium2 get_text_range: {pdfium_s:7.2f} s  {pages / pdfium_s:7.1f} pages/s  "
           f"(cpu {pdfium_cpu:.2f} s = {pages / pdfium_cpu:.1f} pages/s)")
+    ends = {}
     for reader in ("pdfplumber", "pdfium"):
-        r = run_child(reader, files, profile=args.profile and reader == "pdfium")
+        profile = args.profile and reader == "pdfium"
+        r = ends[reader] = run_child(reader, files, profile=profile, repeat=args.repeat)
         rate, cpu_rate = r["pages"] / r["seconds"], r["pages"] / r["cpu"]
         print(f"end to end, --reader {reader:<10}: {r['seconds']:7.2f} s  {rate:7.1f} pages/s  "
               f"(cpu {r['cpu']:.2f} s = {cpu_rate:.1f} pages/s; {r['cpu'] / plumber_cpu:.2f}x bare "
               f"pdfplumber cpu; peak {r['peak_mb']:.0f} MB; model load + warm-up {r['load']:.1f} s)")
+    ratio = ends["pdfplumber"]["cpu"] / plumber_cpu
+    rate = ends["pdfium"]["pages"] / ends["pdfium"]["cpu"]
+    peak = max(r["peak_mb"] for r in ends.values())
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    print(f"targets: pdfplumber end to end {ratio:.2f}x bare (<= 1.3: {verdict(ratio <= 1.3)}); "
+          f"pdfium end to end {rate:.1f} pages/s (>= 25: {verdict(rate >= 25)}); "
+          f"peak {peak:.0f} MB (<= 600: {verdict(peak <= 600)})")
     for gate in (True, False):
-        seconds, words, texts = nlp_alone(files, ner_gate=gate)
+        seconds, words, texts = nlp_alone(files, ner_gate=gate, repeat=args.repeat)
         label = "NLP stage alone (tag_texts)  " if gate else "  the same, NER not gated     "
         print(f"{label}: {seconds:7.2f} s cpu  {words / seconds:7.0f} words/s ({texts} texts)")
     if args.no_scaling:

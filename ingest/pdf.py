@@ -14,7 +14,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pdfplumber
+from pdfminer.layout import LTChar
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfplumber.page import ALL_ATTRS
+from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
 
 from ingest import lines as shared
 from ingest.layout import Word
@@ -36,6 +39,7 @@ def read_pdf(path: Path, source: str) -> RawDocument:
         shared.check_pages(path, _pdfminer_call(path, "read", lambda: len(pdf.pages)))
         sheets: list[shared.Sheet] = []
         for page in pdf.pages:
+            _use_lean_chars(page)
             sheets.append(_pdfminer_call(path, "read", lambda page=page: _read_sheet(page)))
             # Drop pdfplumber's per-page object cache so long reports do not grow memory.
             page.close()
@@ -64,6 +68,60 @@ def _outline(pdf: pdfplumber.PDF) -> list[tuple[int, str]]:
     except Exception:
         return []
     return shared.clean_outline((entry[0], entry[1]) for entry in entries)
+
+
+#: Value types that pdfplumber's `resolve_all` hands back unchanged.
+_PLAIN = frozenset([int, float, str, bool, type(None)])
+
+
+def _use_lean_chars(page: pdfplumber.page.Page) -> None:
+    """Make `page` turn pdfminer's characters into dicts without pdfplumber's generic per-attribute work.
+
+    pdfplumber's `Page.process_object` resolves every attribute of every object through `resolve_all`
+    and decodes the colour space name per character: about a quarter of what `extract_text` costs.
+    For an `LTChar` the attributes are plain numbers, strings and a tuple of numbers, so the dict is
+    built here directly: the same keys in the same order with equal values (see pdfplumber/page.py,
+    `process_object`; the `matrix`, a tuple of numbers, is kept rather than copied). Anything else, or
+    anything unusual about a character, takes pdfplumber's own path.
+    """
+    generic = page.process_object
+    if page.pdf.unicode_norm is not None:
+        return
+    number, height, doctop = page.page_number, page.height, page.initial_doctop
+    mb_x0, mb_top = page.mediabox[:2]
+    colour_spaces: dict[str, Any] = {}
+
+    def process(obj: Any) -> dict[str, Any]:
+        if type(obj) is not LTChar or hasattr(obj, "scs"):
+            return generic(obj)
+        attr = {}
+        for key, value in obj.__dict__.items():
+            if key in ALL_ATTRS:
+                plain = type(value) in _PLAIN or (
+                    type(value) is tuple and all(type(v) in _PLAIN for v in value))
+                attr[key] = value if plain else resolve_all(value)
+        if not isinstance(attr.get("fontname"), str) or "y0" not in attr:
+            return generic(obj)  # byte-encoded font names and odd objects: pdfplumber knows best
+        attr["object_type"] = "char"
+        attr["page_number"] = number
+        if hasattr(obj, "ncs"):
+            name = obj.ncs.name
+            if name not in colour_spaces:
+                colour_spaces[name] = resolve_and_decode(name)
+            attr["ncs"] = colour_spaces[name]
+        attr["text"] = obj.get_text()
+        gs = obj.graphicstate
+        attr["stroking_color"] = gs.scolor if isinstance(gs.scolor, tuple) else (gs.scolor,)
+        attr["non_stroking_color"] = gs.ncolor if isinstance(gs.ncolor, tuple) else (gs.ncolor,)
+        attr["top"] = (height - attr["y1"]) + mb_top
+        attr["bottom"] = (height - attr["y0"]) + mb_top
+        attr["doctop"] = doctop + attr["top"]
+        if mb_x0 != 0:
+            attr["x0"] = attr["x0"] + mb_x0
+            attr["x1"] = attr["x1"] + mb_x0
+        return attr
+
+    page.process_object = process  # type: ignore[method-assign]
 
 
 def _read_sheet(page: Any) -> shared.Sheet:

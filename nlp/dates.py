@@ -24,6 +24,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.firstchar import guarded
 from nlp.mention import Mention, add_candidate
 from nlp.wordclass import could_be_noun, year_like_number_counts
 
@@ -595,7 +596,71 @@ _RULES: list[tuple[str, Callable[[re.Match], _Match | None]]] = [
         _b_weekday,
     ),
 ]
-_COMPILED = [(re.compile(p, re.IGNORECASE), b) for p, b in _RULES]
+# `guarded`: the same patterns, with a lookahead on their first character that lets the scan skip fast.
+_COMPILED = [(guarded(p, re.IGNORECASE), b) for p, b in _RULES]
+
+# --- which rules can match at all: most texts name no holiday, season, weekday or week -------------------
+# Every rule scans the whole text, and most find nothing. Each rule below is given words that any text it
+# matches must contain (in lower case), or "\d" for a digit; a rule none of whose words is in the text
+# is not run. The words are parts of the rule's required (not optional) pieces, so skipping a rule never
+# changes what is found. They are looked for in `text.lower()`, which matches what re.IGNORECASE matches
+# except for the three letters below that IGNORECASE alone equates with a Latin letter (`ſ` with `s`,
+# `ı` with `i`) or that lower() turns into two characters (`İ`); a text with one of them runs every rule.
+_DIGIT = re.compile(r"\d")
+_A_DIGIT = r"\d"  # in _NEEDS: any digit, as the rules' \d means
+_CASE_EXCEPTIONS = re.compile("[\u0130\u0131\u017f]")
+_MONTH_WORDS = ("jan", "feb", "mars", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+_SEASON_WORDS = ("vår", "höst", "sommar", "somr", "vint")
+_WEEKDAY_WORDS = tuple(WEEKDAYS)
+_HOLIDAY_WORDS = ("påsk", "skärtorsdag", "långfredag", "kristi", "pingst", "valborg", "nationaldag",
+                  "midsommar", "jul", "nyårs", "trettond")  # fmt: skip
+# Per rule, in _RULES order: groups of words; the rule runs when each group has a word in the text.
+_NEEDS: list[tuple[tuple[str, ...], ...]] = [
+    ((_A_DIGIT,), _MONTH_WORDS),  # day ranges across months
+    ((_A_DIGIT,), _MONTH_WORDS),  # day ranges
+    ((_A_DIGIT,), _MONTH_WORDS),  # days
+    ((_A_DIGIT,),),  # 14/3
+    ((_A_DIGIT,),),  # 17.9.2015
+    ((_A_DIGIT,),),  # ISO dates
+    (_MONTH_WORDS,),  # month ranges
+    (_MONTH_WORDS,),  # months
+    ((_A_DIGIT,), _MONTH_WORDS),  # abbreviated month and year
+    (_MONTH_WORDS,),  # `i feb`
+    ((_A_DIGIT,),),  # year ranges
+    ((_A_DIGIT,),),  # school years
+    ((_A_DIGIT,),),  # years
+    (_SEASON_WORDS,),  # season and year
+    (_SEASON_WORDS,),  # season, term
+    (_SEASON_WORDS,),  # `vårens`
+    (("terminen",),),  # term
+    (_SEASON_WORDS,),  # `i vår`
+    (_SEASON_WORDS,),  # `nästa höst`
+    ((_A_DIGIT,),),  # weeks
+    (("veck",),),  # `i veckan`
+    (("månad",),),  # `under månaden`
+    (("år", "fjol"),),  # `nästa år`, `i fjol`
+    ((_A_DIGIT, "kvartal", "tertial", "halvår"),),  # quarters, tertials, half-years
+    (_HOLIDAY_WORDS,),  # holidays
+    (("påsk", "jul"),),  # `i påskas`
+    (_SEASON_WORDS,),  # `i höstas`
+    (_WEEKDAY_WORDS,),  # weekdays
+]
+
+
+def _may_match(text: str) -> list[bool]:
+    """Per rule: False when the text lacks a word the rule needs (see _NEEDS), so it cannot match."""
+    if _CASE_EXCEPTIONS.search(text):
+        return [True] * len(_COMPILED)
+    lower = text.lower()
+    digit = _DIGIT.search(text) is not None
+    present: dict[str, bool] = {}
+
+    def has(word: str) -> bool:
+        if word not in present:
+            present[word] = digit if word == _A_DIGIT else word in lower
+        return present[word]
+
+    return [all(any(has(word) for word in group) for group in needs) for needs in _NEEDS]
 
 
 # The date component and the count component (via `date_spans`) both need the candidates of the same
@@ -608,7 +673,9 @@ def _candidates(text: str) -> tuple[_Match, ...]:
     A tuple, since the cached result is shared by every caller.
     """
     found: list[tuple[int, int, _Match]] = []
-    for order, (rx, build) in enumerate(_COMPILED):
+    for order, ((rx, build), may) in enumerate(zip(_COMPILED, _may_match(text), strict=True)):
+        if not may:
+            continue
         for m in rx.finditer(text):
             got = build(m)
             if got is not None:

@@ -9,7 +9,10 @@ search and entity recognition, so each decision is made from evidence and explai
    after the hyphen (`Sverige-Finland`) are real hyphens.
 2. Evidence votes for the rest: the document's own vocabulary (the joined or the hyphenated form
    elsewhere in the report), Swedish and English word frequencies (wordfreq: `Gällivare`,
-   `workshops`), and whether the break is a legal Swedish hyphenation point (pyphen sv_SE).
+   `workshops`), whether the break is a legal Swedish hyphenation point (pyphen sv_SE), the
+   gazetteer (`Gäl-livare` is a registered name, so joined) and name compounds: a name or foreign
+   word in mid-sentence before a common Swedish word, the whole unknown (`Kigali-tillägget`), keeps
+   its hyphen.
 3. Where that evidence is unsure or disagrees (an unknown compound, `resurstea- men`, the dash
    written without a space in `län- ett samarbete`), a small logistic regression trained on
    LibreOffice-rendered Swedish text decides (models/hyphen/, scripts/train_hyphen.py).
@@ -60,6 +63,7 @@ LOWER_ABBREVIATIONS = frozenset({
 NAME_MARK = "\x00name:"
 KNOWN_WORD = 3.0  # zipf >= 3: about once per million words, a real word rather than a fragment
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "hyphen" / "model.json"
+GAZETTEER_PATH = Path(__file__).resolve().parent.parent / "models" / "gazetteer" / "entries.jsonl"
 _WORD = re.compile(r"[\w\u00ad]+(?:[-\u2010\u2011][\w\u00ad]+)*[-\u2010\u2011\u00ad]?$")
 _VOCABULARY_WORD = re.compile(r"\w+(?:[-\u2010\u2011]\w+)*")
 _NEXT = re.compile(r"^[\w&]+\.?")
@@ -91,6 +95,29 @@ def _hyphenator() -> pyphen.Pyphen:
 def _legal_point(head: str, right: str) -> bool:
     """Is the break between `head` and `right` a hyphenation point the Swedish patterns allow?"""
     return len(head) in _hyphenator().positions((head + right).lower())
+
+
+#: Gazetteer kinds of places abroad (`land:FR`, `stad:paris`): Swedish hyphenates compounds after
+#: them more often than after Swedish places, which it writes joined (`Tärnafjällen`, `Haparandaborna`).
+FOREIGN_KINDS = ("land:", "stad:", "area:")
+
+
+@lru_cache(maxsize=1)
+def gazetteer_names() -> dict[str, bool]:
+    """One-word names of the shipped gazetteer (`Gällivare`, `Boden`, `Paris`), case kept -> abroad?
+
+    A joined form that is a registered name (`Gäl-livare`) is a hyphenated name, never a compound;
+    a first part that is a place abroad (`Paris-`) is a name Swedish may hyphenate a compound after.
+    """
+    names: dict[str, bool] = {}
+    if GAZETTEER_PATH.exists():
+        with GAZETTEER_PATH.open(encoding="utf-8") as handle:
+            for raw in handle:
+                entry = json.loads(raw)
+                if entry["text"].isalpha():
+                    abroad = str(entry.get("id", "")).startswith(FOREIGN_KINDS)
+                    names[entry["text"]] = names.get(entry["text"], False) or abroad
+    return names
 
 
 _PREFIX_CACHE: dict[int, tuple[Counter[str], int, Counter[str]]] = {}
@@ -144,6 +171,9 @@ class Evidence:
     zipf_right_en: float = 0.0
     vocab_name: int = 0  # the head written capitalised in mid-sentence elsewhere in the document
     before_lower: bool = False  # the word before is lower-case (`i Metro-`, not a first name `Jonas Alm-`)
+    zipf_right_sv_over_en: float = 0.0  # how much more Swedish than English the part after the break is
+    head_registered: bool = False  # the head is a gazetteer place abroad (`Paris`, `Kigali`), not `Kiruna`
+    joined_registered: bool = False  # the joined form is a gazetteer name (`Gällivare`, `Boden`)
 
     @classmethod
     def of(cls, stem: str, right: str, vocabulary: Counter[str], before: str | None = None) -> Evidence:
@@ -162,6 +192,9 @@ class Evidence:
             zipf_right_en=_zipf(right, "en"),
             vocab_name=vocabulary[NAME_MARK + head] if head[:1].isupper() else 0,
             before_lower=bool(before) and before[:1].islower() and before[-1:] not in ".!?:",
+            zipf_right_sv_over_en=_zipf(right) - _zipf(right, "en"),
+            head_registered=gazetteer_names().get(head, False),
+            joined_registered=head[:1].isupper() and head + right in gazetteer_names(),
         )
 
     def features(self) -> dict[str, float]:
@@ -202,6 +235,8 @@ class Evidence:
             "foreign_head": max(0.0, self.zipf_stem_en - self.zipf_stem),
             "right_swedish": self.zipf_right - self.zipf_right_en,
             "name_compound": float(self.name_compound),
+            "name_head": float(self.name_head),
+            "head_registered": float(self.head_registered and self.before_lower),
             # A break off the Swedish hyphenation points between two words whose whole is unknown:
             # a producer's odd break (`Reg-ion`) leaves fragments, a real hyphen two words.
             "illegal_between_words": float(
@@ -215,20 +250,46 @@ class Evidence:
         return self.zipf_joined < 1.5 and self.zipf_joined_en < 1.5
 
     @property
-    def name_compound(self) -> bool:
-        """`Metro-aktien`, `Costa-pris`: a name after a lower-case word, then a known word; whole unknown.
+    def name_head(self) -> bool:
+        """Is the part before the hyphen a standalone name or foreign word (`Kigali`, `Tesco`, `Marvel`)?
 
-        Swedish writes a hyphen after a name in a compound; a hyphenated Swedish word
-        (`Gäl-livare`) is a known word whole, and a break inside one leaves a fragment that is
-        neither a word nor a name the document uses.
+        Capitalised, no Swedish linking s (`Skogs-`, `Nuläges-`), and one of: a gazetteer place
+        abroad; written capitalised in mid-sentence elsewhere in the document while rare as a
+        Swedish word; or a word wordfreq knows better in English than in Swedish and not common in
+        Swedish (`Data` is a Swedish word too). A word unknown in both languages is not enough:
+        most are fragments of a long word (`Tärnafjäl-len`).
         """
-        named = max(self.zipf_stem, self.zipf_stem_en) >= 2.5 or self.vocab_name > 0
-        # A linking s after a Swedish word (`Utbildnings-förlaget`) marks a Swedish compound.
-        linked = self.head.endswith("s") and _zipf(self.head[:-1]) >= KNOWN_WORD
-        return (
-            len(self.head) >= 3 and self.head[:1].isupper() and self.before_lower and named and not linked
-            and self.joined_unknown_both and self.zipf_right >= KNOWN_WORD
+        head = self.head
+        if len(head) < 3 or not head.isalpha() or not head[:1].isupper() or not head[1:].islower():
+            return False
+        if head.endswith("s") and _zipf(head[:-1]) >= 2.0:
+            return False
+        if self.vocab_name > 0 and self.zipf_stem < KNOWN_WORD:
+            return True
+        # A name as common in Swedish as `Europa` is lexicalised: its compounds are written joined.
+        return self.zipf_stem < 4.0 and (self.head_registered or self.zipf_stem_en > self.zipf_stem)
+
+    @property
+    def name_compound(self) -> bool:
+        """`Kigali-tillägget`, `Suez-krisen`: a name in mid-sentence, a common Swedish word, whole unknown.
+
+        Swedish writes a hyphen after a foreign or unusual name in a compound. An ordinary break of
+        a capitalised word is told apart by its joined form, a known word or registered name
+        (`Gäl-livare`, `Bo-den`, `Norr-botten`), by a first part that is no name (`Gäl`, `Skogs-`)
+        or a second part that is no common Swedish word (`livare`).
+        """
+        right = self.right
+        swedish_right = (
+            len(right) >= 3 and right.isalpha() and right.islower() and self.zipf_right >= 2.5
+            and right not in DASH_OPENERS
+            and self.zipf_right_sv_over_en >= 0
         )
+        unknown_whole = (
+            self.zipf_joined < 2.0 and self.zipf_joined_en < 1.5 and self.vocab_joined == 0
+            and not self.joined_registered
+        )
+        mid_sentence = self.before_lower or self.vocab_name > 0
+        return mid_sentence and swedish_right and unknown_whole and self.name_head
 
     def summary(self) -> str:
         return (
@@ -335,6 +396,10 @@ def _votes(evidence: Evidence) -> tuple[str, str] | None:
         return JOIN, "joined form is a known English word"
     if known:
         return JOIN, "joined form is a known Swedish word"
+    if e.joined_registered:
+        return JOIN, "joined form is a registered name"
+    if e.name_compound:  # the whole is rare by definition, so no vote above has claimed it
+        return KEEP, f"name compound: {e.head!r} is a name, {e.right!r} a Swedish word, the whole unknown"
     # An unknown fragment before a legal point: a hyphenated word, unless the fragment is a name or
     # abbreviation of its own (`Isaf-styrkan`, `hpv-virus`), which wordfreq knows a little.
     if e.legal and e.zipf_stem < 2.0 and e.head.islower() and e.right.lower() not in DASH_OPENERS:

@@ -24,7 +24,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Token
 from wordfreq import zipf_frequency
 
-from nlp import mention
+from nlp import mention, orgcontext
 
 _END = "\0"  # trie key holding the entries that end at a node; never a token text
 SENTENCE_END = {".", "!", "?", ":", ";", "•", "·", "*", "–", "—", "-", "#", "##", "###"}
@@ -223,7 +223,18 @@ class GazetteerMatcher:
         found += list(_located(doc, found, places))
         found = _maximal(found)
         found += list(_abbreviations(doc, found))
-        return _maximal(found)
+        found = _maximal(found)
+        place_starts = {start: [h.end for h in group] for start, group in places.items()}
+        context = list(orgcontext.context_candidates(
+            doc, found, place_starts, sentence_initial,
+            lambda start, end, label, genitive: Candidate(
+                start, end, label, _norm(doc, start, end) if genitive else doc[start:end].text, None)))
+        if not context:
+            return found
+        # The context says what a listed place stands for here (`Region Norrbotten och Västerbotten`).
+        spans = {(c.start, c.end) for c in context}
+        found = [c for c in found if not (c.label == "LOC" and (c.start, c.end) in spans)]
+        return _maximal(found + context)
 
     def _from_hit(self, doc: Doc, hit: Hit) -> Candidate:
         text = doc[hit.start : hit.end].text
@@ -443,11 +454,15 @@ def _abbreviations(doc: Doc, found: list[Candidate]) -> Iterator[Candidate]:
     by_end = {c.end: c for c in found if c.label == "ORG"}
     learned: dict[str, str | None] = {}
     for k in range(1, n - 2):
-        if doc[k].text != "(" or doc[k + 2].text != ")" or not _abbreviation(doc[k + 1]):
+        bracket = doc[k].text == "(" and doc[k + 2].text == ")"
+        # `Centre for hydrogen energy systems Sweden, CH2ESS, har ...`: an apposition between commas is
+        # an abbreviation only when it spells the initials (a known name + `, SSAB,` is a list).
+        comma = doc[k].text == "," and doc[k + 2].text in {",", "."}
+        if not (bracket or comma) or not _abbreviation(doc[k + 1]):
             continue
         abbr = doc[k + 1].text
         long = by_end.get(k)
-        if long is not None:
+        if long is not None and bracket:
             learned[abbr] = long.id
             continue
         start = _initials_start(doc, k, abbr)
@@ -479,7 +494,8 @@ def _initials_start(doc: Doc, k: int, abbr: str) -> int | None:
         if any(not t.is_alpha and not t.text.endswith("-") for t in words):
             return None
         initials = "".join(t.text[0] for t in words).upper()
-        if initials == abbr and _is_capitalised_word(doc[start]):
+        # Digits in an abbreviation are not initials (`CH2ESS`: Centre for Hydrogen Energy Systems Sweden).
+        if initials == "".join(ch for ch in abbr if not ch.isdigit()) and _is_capitalised_word(doc[start]):
             return start
     return None
 

@@ -46,12 +46,21 @@ def _models_version(models: Path) -> str:
     return __version__
 
 
-def build_pipeline(models: Path | None = None, ner_gate: bool = True) -> Language:
+#: NER backends: our spaCy model (models/ner), or Stanza's Swedish models (nlp/stanza_backend.py).
+BACKENDS = ("spacy", "stanza")
+
+
+def build_pipeline(
+    models: Path | None = None, ner_gate: bool = True, backend: str = "spacy", stanza_dir: Path | None = None
+) -> Language:
     """A blank Swedish Language with our entity components, in the order they must run.
 
     `ner_gate=False` runs the trained model on every text, not only where the resolver could keep
     what it finds (nlp/ner.py); the entities are the same, it exists to show that.
+    `backend="stanza"` puts Stanza (models from `stanza_dir`) in place of our trained NER model.
     """
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
     models = models or models_dir()
     gazetteer = models / "gazetteer"
     if not gazetteer.is_dir():
@@ -69,7 +78,11 @@ def build_pipeline(models: Path | None = None, ner_gate: bool = True) -> Languag
     # After the gazetteer: event names use the places and organisations it has proposed.
     pipeline.add_pipe("rapportkb_events")
     pipeline.add_pipe("rapportkb_resolve")
-    if (models / "ner").is_dir():
+    if backend == "stanza":
+        from nlp.stanza_backend import add_stanza  # imports torch: only when asked for
+
+        add_stanza(pipeline, stanza_dir)
+    elif (models / "ner").is_dir():
         add_trained_ner(pipeline, models / "ner", gate=ner_gate)
     # Load the lemma table now, not on the first document: workers load the pipeline once, up front.
     lemma_table()

@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.dates import date_spans
+from nlp.firstchar import guarded
 from nlp.mention import Mention, add_candidate
 from nlp.wordclass import counted_noun, year_like_number_counts
 
@@ -40,13 +41,13 @@ QUALIFIERS = {
 }
 _QUAL = "|".join(f"(?P<{k}>{v})" for k, v in QUALIFIERS.items())
 
-_COUNT = re.compile(
+_COUNT = guarded(
     rf"{_L}(?:(?:{_QUAL})\s+)?(?P<num>{DIGITS}|{NUMBER_WORD})"
     rf"(?:\s+(?P<mult>tusen|miljoner|miljon|miljarder|miljard|milj\.?))?{_R}",
     re.IGNORECASE,
 )
 # `ett 30-tal`, `ett drygt tjugotal`: an approximate round number.
-_ROUND = re.compile(
+_ROUND = guarded(
     rf"(?<!\w)(?:ett\s+)?(?:(?:{_QUAL})\s+)?(?P<num>\d+-tal|(?:{NUMBER_WORD})tal)(?!\w)", re.IGNORECASE
 )
 
@@ -55,7 +56,7 @@ _CURRENCY = {"kr": "SEK", "kronor": "SEK", "krona": "SEK", "sek": "SEK", ":-": "
 _SCALED = {"tkr": (10**3, "SEK"), "tsek": (10**3, "SEK"), "mnkr": (10**6, "SEK"), "mkr": (10**6, "SEK"),
            "msek": (10**6, "SEK"), "mdkr": (10**9, "SEK"), "mdr kr": (10**9, "SEK"),
            "meur": (10**6, "EUR")}  # fmt: skip
-_MONEY = re.compile(
+_MONEY = guarded(
     rf"(?:{_L}(?P<pre>€|\$|EUR|SEK|USD)\s?(?P<pnum>{DIGITS})(?:\s+(?P<pmult>miljoner|miljon|miljarder|miljard))?{_R}"
     rf"|{_L}(?P<num>{DIGITS}|{NUMBER_WORD})\s*(?:(?P<mult>tusen|miljoner|miljon|milj\.|mn|miljarder|miljard|md)\s+)?"
     r"(?P<cur>mdr\s+kr|mnkr|mkr|msek|mdkr|tkr|tsek|meur|kronor|krona|kr|sek|euro|eur|usd|dollar|€|\$|:-)"
@@ -76,7 +77,7 @@ _LABEL_BEFORE = re.compile(
 )
 # `mellan 8 och 10 personer`, `8-10 personer`: a range of counts; the norm keeps its lower bound as the
 # value (qualifier "min") and the upper bound in `upper`.
-_COUNT_RANGE = re.compile(
+_COUNT_RANGE = guarded(
     rf"{_L}(?:mellan\s+)?(?P<lo>{DIGITS}|{NUMBER_WORD})(?:\s*[-–]\s*|\s+(?:och|till)\s+)"
     rf"(?P<num>{DIGITS}|{NUMBER_WORD}){_R}",
     re.IGNORECASE,

@@ -95,10 +95,18 @@ _ADJ_SUFFIX_UNKNOWN = re.compile(r"(?:iga|liga|iska|ska|ade|ande|ende|aste)$")
 
 @cache
 def lemma_table() -> dict[str, str]:
-    """spaCy's Swedish form -> lemma lookup, loaded once on first use (about a second)."""
+    """spaCy's Swedish form -> lemma lookup, loaded once on first use (about a second).
+
+    660,000 forms share 93,000 lemmas, but the JSON parser makes a string per entry: sharing one
+    string per lemma keeps the same table in about 40 MB less of every worker's memory.
+    """
     path = files("spacy_lookups_data") / "data" / "sv_lemma_lookup.json.gz"
     with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
-        return json.load(fh)
+        table: dict[str, str] = json.load(fh)
+    shared: dict[str, str] = {}
+    for form, lem in table.items():  # replacing values of existing keys: the dict does not change size
+        table[form] = shared.setdefault(lem, lem)
+    return table
 
 
 def lemma(word: str) -> str | None:

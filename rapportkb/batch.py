@@ -155,7 +155,13 @@ def plan_batch(
 
 
 def _outcomes(
-    tasks: list[Task], workers: int, max_memory: int | None, executor: str, scheduler: Any
+    tasks: list[Task],
+    workers: int,
+    max_memory: int | None,
+    executor: str,
+    scheduler: Any,
+    backend: str = "spacy",
+    stanza_dir: str | None = None,
 ) -> Iterator[tuple[Task, Outcome]]:
     if executor == "dask":
         if scheduler is None:
@@ -165,7 +171,9 @@ def _outcomes(
         raise ValueError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
     if workers == 0:
         return run_in_process(tasks)
-    return run_local(tasks, min(workers, len(tasks)) or 1, max_memory)
+    return run_local(
+        tasks, min(workers, len(tasks)) or 1, max_memory, backend=backend, stanza_dir=stanza_dir
+    )
 
 
 def add(
@@ -184,6 +192,8 @@ def add(
     executor: str = "process",
     scheduler: Any = None,
     explain_hyphens: bool = False,
+    backend: str = "spacy",
+    stanza_dir: Path | None = None,
 ) -> AddSummary:
     """Add reports to the knowledge base in `kb_dir`; a file already added by this version is skipped.
 
@@ -193,8 +203,17 @@ def add(
     With `executor="dask"` the work goes to the Dask cluster at `scheduler` instead.
     `explain_hyphens` records every line-end hyphen decision with its reason (`hyphen_decisions` in
     the document record) and collects a readable explanation per file in the summary.
+    `backend="stanza"` tags with Stanza's models from `stanza_dir` instead of our spaCy NER model
+    (nlp/stanza_backend.py); they are checked here, before any worker starts, so that a missing model
+    is one clear error (StanzaModelsMissing, StanzaUnavailable), not a failed record per file.
     Raises rapportkb.lock.KnowledgeBaseLocked if another writer holds the knowledge base.
     """
+    if backend == "stanza":
+        from nlp.stanza_backend import locate_models, stanza_version
+
+        stanza_dir = locate_models(stanza_dir).root
+        stanza_version()
+    stanza_folder = str(stanza_dir) if backend == "stanza" and stanza_dir else None
     files = collect_files(paths)
     kb = KnowledgeBase(kb_dir)
     summary = AddSummary()
@@ -205,7 +224,10 @@ def add(
         kb.forget(plan.replace)
         kb.forget_errors(plan.retry_ids, plan.retry_sources)
         tasks = [
-            Task(str(path), source, report_date, reader, timeout, max_pages, explain_hyphens)
+            Task(
+                str(path), source, report_date, reader, timeout, max_pages, explain_hyphens,
+                backend, stanza_folder,
+            )  # fmt: skip
             for path, source in plan.todo
         ]
         if workers is None:
@@ -213,7 +235,8 @@ def add(
         bar = tqdm(total=len(tasks), desc="adding reports", unit="file", disable=not progress)
         started = time.monotonic()
         try:
-            for _, (document, sections) in _outcomes(tasks, workers, max_memory, executor, scheduler):
+            outcomes = _outcomes(tasks, workers, max_memory, executor, scheduler, backend, stanza_folder)
+            for _, (document, sections) in outcomes:
                 kb.append(document, sections)
                 _count(summary, document, sections)
                 if explain_hyphens and "hyphen_decisions" in document:

@@ -32,6 +32,7 @@ def _size(value: str) -> int:
 
 
 def _cmd_add(args: argparse.Namespace) -> int:
+    from nlp.stanza_backend import StanzaUnavailable
     from rapportkb.batch import add
     from rapportkb.lock import KnowledgeBaseLocked
 
@@ -41,6 +42,9 @@ def _cmd_add(args: argparse.Namespace) -> int:
         return 2
     if args.executor == "dask" and not args.scheduler:
         print("rapportkb add: --executor dask needs --scheduler ADDRESS", file=sys.stderr)
+        return 2
+    if args.stanza_dir and args.backend != "stanza":
+        print("rapportkb add: --stanza-dir goes with --backend stanza", file=sys.stderr)
         return 2
     try:
         summary = add(
@@ -58,10 +62,15 @@ def _cmd_add(args: argparse.Namespace) -> int:
             executor=args.executor,
             scheduler=args.scheduler,
             explain_hyphens=args.explain_hyphens,
+            backend=args.backend,
+            stanza_dir=args.stanza_dir,
         )
     except KnowledgeBaseLocked as exc:
         print(f"rapportkb add: {exc}", file=sys.stderr)
         return 3
+    except StanzaUnavailable as exc:
+        print(f"rapportkb add: {exc}", file=sys.stderr)
+        return 2
     for source, explanation in summary.hyphen_explanations:
         print(f"hyphens in {source}:\n{explanation}", file=sys.stderr)
     for note in summary.repaired:
@@ -149,6 +158,16 @@ def _register_add(commands: argparse._SubParsersAction) -> None:
     add.add_argument(
         "--scheduler", metavar="ADDRESS", help="Dask scheduler address for --executor dask, e.g. tcp://host:8786"
     )
+    add.add_argument(
+        "--backend", choices=["spacy", "stanza"], default="spacy",
+        help="NER backend: our spaCy model (models/ner), or Stanza's Swedish models "
+        "(pip install -e '.[stanza]'; README, Backends). Rules, gazetteer and resolver run in both",
+    )
+    add.add_argument(
+        "--stanza-dir", type=Path, metavar="DIR",
+        help="Stanza resources folder holding resources.json and sv/ (default: $STANZA_RESOURCES_DIR, "
+        "else ~/stanza_resources); nothing is downloaded",
+    )
     add.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     add.set_defaults(run=_cmd_add)
 
@@ -165,14 +184,24 @@ def _register_add(commands: argparse._SubParsersAction) -> None:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from rapportkb.evaluate import EvalError, evaluate
+    from rapportkb.evaluate import EvalError, compare_knowledge_bases, evaluate, format_comparison
     from rapportkb.gold import GoldFormatError
 
     try:
-        result = evaluate(args.kb, args.gold_md, args.gold_ents, args.source, details=args.details)
+        if len(args.kb) > 1:
+            compared = compare_knowledge_bases(args.kb, args.gold_md, args.gold_ents, args.source,
+                                               details=args.details)  # fmt: skip
+        else:
+            result = evaluate(args.kb[0], args.gold_md, args.gold_ents, args.source, details=args.details)
     except (EvalError, GoldFormatError) as exc:
         print(f"rapportkb eval: {exc}", file=sys.stderr)
         return 2
+    if len(args.kb) > 1:
+        if args.format == "json":
+            print(json.dumps([item.to_dict() for item in compared], ensure_ascii=False, indent=2))
+        else:
+            print(format_comparison(compared))
+        return 0
     if args.format == "json":
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -197,7 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Word error rate of section text, heading precision/recall/F1 and level accuracy, and "
         "entity precision/recall/F1 per type, for one source document in the knowledge base.",
     )
-    evaluate.add_argument("--kb", type=Path, required=True, metavar="DIR")
+    evaluate.add_argument(
+        "--kb", type=Path, required=True, metavar="DIR", action="append",
+        help="knowledge-base folder; give it twice or more (e.g. one per --backend) for a side-by-side table",
+    )
     evaluate.add_argument(
         "--gold-md", type=Path, required=True, metavar="FILE", help="gold structure (.gold.md)"
     )

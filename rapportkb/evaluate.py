@@ -641,3 +641,76 @@ def _entity_table(scores: EntityScores) -> str:
             f"  {name:<8}{s.tp:>6}{s.fp:>6}{s.fn:>6}{_num(s.precision):>8}{_num(s.recall):>8}{_num(s.f1):>8}"
         )
     return "\n".join(rows)
+
+
+@dataclass
+class Compared:
+    """One knowledge base's result in a side-by-side comparison (`rapportkb eval --kb A --kb B`)."""
+
+    kb: str
+    model: str | None
+    seconds: float | None
+    result: EvalResult
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kb": self.kb, "model": self.model, "seconds": self.seconds, "result": self.result.to_dict()}
+
+
+def compare_knowledge_bases(
+    kb_dirs: list[Path], gold_md: Path, gold_ents: Path | None, source: str, *, details: bool = False
+) -> list[Compared]:
+    """Score the same document in several knowledge bases (e.g. one per NER backend) on the same gold."""
+    gold = load_gold(gold_md, gold_ents)
+    compared = []
+    for kb_dir in kb_dirs:
+        result = evaluate_records(select_records(read_sections(Path(kb_dir)), source), gold, source,
+                                  details=details)  # fmt: skip
+        model, seconds = _pipeline_of(Path(kb_dir), result.doc_id)
+        compared.append(Compared(str(kb_dir), model, seconds, result))
+    return compared
+
+
+def _pipeline_of(kb_dir: Path, doc_id: str) -> tuple[str | None, float | None]:
+    # documents.jsonl says which pipeline (and so which backend) tagged the document, and how long it took.
+    path = kb_dir / "documents.jsonl"
+    if not path.is_file():
+        return None, None
+    with jsonlines.open(path) as reader:
+        for record in reader.iter(skip_invalid=True):
+            if isinstance(record, dict) and record.get("doc_id") == doc_id and record.get("status") == "ok":
+                return (record.get("pipeline") or {}).get("model"), record.get("seconds")
+    return None, None
+
+
+def format_comparison(compared: list[Compared]) -> str:
+    """Side by side, one column per knowledge base: structure scores, then entity P R F1 per type."""
+    names = [chr(ord("A") + i) if i < 26 else str(i) for i in range(len(compared))]
+    lines = ["knowledge bases"]
+    for name, item in zip(names, compared, strict=True):
+        seconds = "-" if item.seconds is None else f"{item.seconds:.2f} s"
+        lines.append(f"  {name}  {item.kb}  {item.model or '(model unknown)'}  ({seconds} for the document)")
+    width = 22
+    lines += ["", (f"{'':<13}" + "".join(f"{name:<{width}}" for name in names)).rstrip()]
+
+    def row(label: str, cells: list[str]) -> None:
+        lines.append((f"{label:<13}" + "".join(f"{cell:<{width}}" for cell in cells)).rstrip())
+
+    row("text WER", [_num(item.result.text.wer) for item in compared])
+    row("heading F1", [_num(item.result.headings.score.f1) for item in compared])
+    row("sections", [str(item.result.sections_predicted) for item in compared])
+    if any(item.result.entities for item in compared):
+        lines += ["", "entities, section-level: P R F1"]
+        for entity_type in (*ALL_TYPES, "core", "all"):
+            cells = []
+            for item in compared:
+                scores = item.result.entities
+                if scores is None:
+                    cells.append("-")
+                    continue
+                if entity_type in ("core", "all"):
+                    score = scores.core if entity_type == "core" else scores.all
+                else:
+                    score = scores.per_type.get(entity_type, Score())
+                cells.append(f"{_num(score.precision)} {_num(score.recall)} {_num(score.f1)}")
+            row(f"  {entity_type}", cells)
+    return "\n".join(lines)

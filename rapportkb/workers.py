@@ -41,19 +41,25 @@ class Task:
     timeout: float | None = None
     max_pages: int | None = None
     explain_hyphens: bool = False
+    #: NER backend ("spacy" or "stanza") and, for stanza, the models folder (None: Stanza's default).
+    backend: str = "spacy"
+    stanza_dir: str | None = None
 
 
 _local = threading.local()
 
 
-def _tagger() -> Language:
-    # One pipeline per worker thread, loaded on first use: a worker process pays the load once.
-    tagger = getattr(_local, "tagger", None)
-    if tagger is None:
+def _tagger(backend: str = "spacy", stanza_dir: str | None = None) -> Language:
+    # One pipeline per worker thread and backend, loaded on first use: a worker process pays the load once.
+    taggers = getattr(_local, "taggers", None)
+    if taggers is None:
+        taggers = _local.taggers = {}
+    key = (backend, stanza_dir)
+    if key not in taggers:
         from nlp.pipeline import build_pipeline
 
-        tagger = _local.tagger = build_pipeline()
-    return tagger
+        taggers[key] = build_pipeline(backend=backend, stanza_dir=Path(stanza_dir) if stanza_dir else None)
+    return taggers[key]
 
 
 def _watch_parent(parent: int) -> None:
@@ -71,7 +77,9 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def init_worker(parent: int, max_memory: int | None) -> None:
+def init_worker(
+    parent: int, max_memory: int | None, backend: str = "spacy", stanza_dir: str | None = None
+) -> None:
     """Process-pool initializer: memory limit, parent watch, and the spaCy pipeline loaded once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if max_memory:
@@ -79,14 +87,14 @@ def init_worker(parent: int, max_memory: int | None) -> None:
 
         # The limit comes on top of what a warmed-up worker maps (the first document loads lexicons
         # lazily, ~200 MB), so it means what one document may use.
-        _warm_up()
+        _warm_up(backend, stanza_dir)
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         limit = _address_space() + max_memory
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    _tagger()
+    _tagger(backend, stanza_dir)
 
 
 _WARM_UP_TEXT = (
@@ -95,13 +103,13 @@ _WARM_UP_TEXT = (
 )
 
 
-def _warm_up() -> None:
+def _warm_up(backend: str = "spacy", stanza_dir: str | None = None) -> None:
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "uppvärmning.txt"
         path.write_text(_WARM_UP_TEXT, encoding="utf-8")
-        process_file(path, path.name, _tagger())
+        process_file(path, path.name, _tagger(backend, stanza_dir))
 
 
 def _address_space() -> int:
@@ -162,7 +170,7 @@ def run_task(task: Task) -> Outcome:
             processed = process_file(
                 Path(task.path),
                 task.source,
-                _tagger(),
+                _tagger(task.backend, task.stanza_dir),
                 task.report_date,
                 task.reader,
                 task.max_pages,
@@ -177,7 +185,8 @@ def run_task(task: Task) -> Outcome:
 def _info(task: Task) -> dict[str, str]:
     from rapportkb.process import pipeline_version
 
-    return {"version": pipeline_version(), "model": "rapportkb", "reader": task.reader}
+    model = "rapportkb" if task.backend == "spacy" else f"rapportkb_{task.backend}"
+    return {"version": pipeline_version(), "model": model, "reader": task.reader}
 
 
 def _timeout_result(task: Task, seconds: float) -> Processed:
@@ -227,6 +236,8 @@ def run_local(
     max_memory: int | None = None,
     grace: float = 30.0,
     work: Callable[[Task], Outcome] = run_task,
+    backend: str = "spacy",
+    stanza_dir: str | None = None,
 ) -> Iterator[tuple[Task, Outcome]]:
     """Run tasks on `workers` processes; yields (task, outcome) in completion order.
 
@@ -234,7 +245,7 @@ def run_local(
     the one that kills a worker alone is recorded as failed. A document past its time limit plus
     `grace` (stuck in C code, where the worker's own alarm cannot reach) gets its pool killed; the
     other documents in flight are simply redone. `work` is the per-task function (a module-level
-    one, as the workers import it by name).
+    one, as the workers import it by name). Each worker loads the `backend` pipeline once, up front.
     """
     pending = deque(tasks)
     suspects: deque[Task] = deque()
@@ -256,7 +267,7 @@ def run_local(
                     max_workers=workers,
                     mp_context=context,
                     initializer=init_worker,
-                    initargs=(os.getpid(), max_memory),
+                    initargs=(os.getpid(), max_memory, backend, stanza_dir),
                 )
             if suspects:
                 if not in_flight:

@@ -237,16 +237,39 @@ def extra() -> Iterator[Entry]:
         yield Entry(text, etype, text, eid, "rapportkb/gazetteer_extra.tsv", policy)
 
 
+#: CLDR territory codes that are not places (the EU and the euro area are organisations; the UN too).
+NOT_PLACES = {"EU", "EZ", "UN", "QO", "ZZ", "001"}
+
+
+def territories(known: set[str]) -> Iterator[Entry]:
+    """Countries, dependencies and world regions by their Swedish names (CLDR via babel's `sv` locale).
+
+    Names in lower case (`södra Afrika`) are descriptions, not names; `Myanmar (Burma)` gives both names,
+    `Hongkong SAR` gives `Hongkong`. A one-word name that is also a Swedish word follows `place_policy`.
+    """
+    from babel import Locale  # build-time only: the compiled list is what the pipeline reads
+
+    for code, name in sorted(Locale("sv").territories.items()):
+        if code in NOT_PLACES or not name[:1].isupper():
+            continue
+        name = name.removesuffix(" SAR")
+        names = [part.strip(" )") for part in name.split("(")]
+        for text in names:
+            policy = place_policy(text, known)
+            if policy is not None:
+                yield Entry(text, "LOC", names[0], f"land:{code}", "unicode-cldr/babel", policy)
+
+
 # When one surface form comes from several sources, the first source in this order wins.
 # Registers come first so that a county keeps its register id (lan:25) over the landskap of the same name.
 SOURCE_RANK = {"sjbrg/swedish-geodata": 0, "civictechsweden/myndighetsdata": 1,
-               "rapportkb/gazetteer_extra.tsv": 2, "sphrak/svenska-stader": 3}
+               "rapportkb/gazetteer_extra.tsv": 2, "sphrak/svenska-stader": 3, "unicode-cldr/babel": 4}
 
 
 def compile_entries(root: Path) -> list[Entry]:
     known = known_swedish_words()
     best: dict[str, Entry] = {}
-    streams = (geography(root, known), agencies(root), extra())
+    streams = (geography(root, known), agencies(root), extra(), territories(known))
     for stream in streams:
         for entry in stream:
             current = best.get(entry.text)
@@ -257,6 +280,12 @@ def compile_entries(root: Path) -> list[Entry]:
             if current is None or replaces:
                 best[entry.text] = entry
     return sorted(best.values(), key=lambda e: (e.type, e.text))
+
+
+def _babel_version() -> str:
+    from importlib.metadata import version
+
+    return version("babel")
 
 
 def manifest_commits(root: Path) -> dict[str, str]:
@@ -288,7 +317,8 @@ def write_readme(out: Path, entries: list[Entry], root: Path) -> None:
         "",
         "Rebuild (from the repository root):",
         "`python scripts/build_gazetteer.py --gazetteers ../shared/gazetteers --out models/gazetteer`.",
-        "The build is deterministic for the same inputs and the same wordfreq/spacy-lookups-data versions.",
+        "The build is deterministic for the same inputs and the same wordfreq/spacy-lookups-data/babel",
+        "versions (babel is needed only for the build: `pip install babel`).",
         "",
         "## Sources and licences",
         "",
@@ -304,6 +334,9 @@ def write_readme(out: Path, entries: list[Entry], root: Path) -> None:
         "cross-check of the 290 municipality and 21 county names (same names as sjbrg) |",
         "| scripts/gazetteer_extra.tsv | this repository | project's own text | landskap, named areas, "
         "countries, cities abroad, national organisations |",
+        "| Unicode CLDR, via babel (PyPI) | babel "
+        f"{_babel_version()} | Unicode License v3 (CLDR data); babel BSD-3-Clause | Swedish names of "
+        "countries, dependencies and world regions (`land:<code>`) |",
         "| wordfreq, spacy-lookups-data | installed packages | see their licences | deciding which place "
         "names are also common words |",
         "",

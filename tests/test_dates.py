@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import spacy
@@ -15,6 +17,7 @@ import nlp.resolve  # noqa: F401  (registers rapportkb_resolve)
 from nlp.dates import easter, find_dates, holiday
 from nlp.mention import doc_mentions
 
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 REPORT = date(2023, 5, 9)  # a Tuesday; Easter 2023 is 9 April
 
 
@@ -343,3 +346,43 @@ def test_the_grammar_runs_once_per_text_and_its_result_is_shared_safely() -> Non
     assert isinstance(_candidates(text), tuple)  # shared between callers, so it cannot be changed
     assert spans == [(c.start, c.end) for c in _candidates.__wrapped__(text)]
     assert [(m.start, m.end) for m in found] == spans  # every candidate here resolves
+
+
+def _rule_texts() -> list[str]:
+    """Texts with many date shapes: the seed report, the expression sets, and one phrase per rule kind."""
+    texts = [line for line in (CORPUS / "seed.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
+    for path in sorted((CORPUS / "expressions").glob("*.jsonl")):
+        texts += [json.loads(line)["sentence"] for line in path.read_text(encoding="utf-8").splitlines()]
+    texts += [
+        "tisdagen den 14 mars–2 april 2023", "8-9 maj nästa år", "14/3 och 17.9.2015", "2023-05-01",
+        "jan–mars 2024", "i Sep", "dec 2022", "läsåret 2024/25", "åren 2023–2025", "Vårterminen 2024",
+        "under våren", "höstens", "inför höstterminen", "i vår", "nästa vinter", "vecka 12–14, 2023",
+        "i veckan", "förra månaden", "i fjol", "årets", "första kvartalet", "Q3 2023", "påskhelgen 2024",
+        "i julas", "i somras", "i vintras", "på fredag", "i måndags", "SOMMAREN 2023", "MIDSOMMAR",
+    ]  # fmt: skip
+    return texts
+
+
+def test_rules_skipped_for_lack_of_their_words_could_not_have_matched() -> None:
+    """The word gate in front of the grammar: a rule that matches a text is never one it skipped."""
+    from nlp.dates import _COMPILED, _may_match
+
+    texts = _rule_texts()
+    matched = [0] * len(_COMPILED)
+    for text in texts:
+        may = _may_match(text)
+        for index, (rx, _build) in enumerate(_COMPILED):
+            if rx.search(text):
+                matched[index] += 1
+                assert may[index], (index, text)
+    assert all(matched), matched  # every rule was tried on a text it matches
+    assert not all(_may_match("Styrelsen har sammanträtt och beslutat om budgeten."))
+
+
+def test_letters_that_ignorecase_treats_specially_run_every_rule() -> None:
+    """`ı` matches `i` under re.IGNORECASE but lower() keeps it: the gate must not skip such a text."""
+    from nlp.dates import _may_match
+
+    assert all(_may_match("Ett ord med ſ och inget datum"))
+    assert "tertial" not in "första tertıalet".lower()
+    assert [d[0] for d in _dates("första tertıalet")] == ["första tertıalet"]

@@ -21,6 +21,7 @@ from nlp.dehyphenate import (
     document_vocabulary,
     explain,
     first_word,
+    gazetteer_names,
     join_lines,
     last_word,
     load_model,
@@ -139,6 +140,60 @@ def test_name_compound_evidence():
     assert not Evidence.of("metro", "aktien", vocabulary, "i").name_compound
     features = Evidence.of("Metro", "aktien", vocabulary, "i").features()
     assert features["name_compound"] == 1.0 and features["joined_unknown_both"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "before"),
+    [
+        ("Kigali-", "tillägget", "nyliga"),  # a foreign name (wordfreq knows it better in English)
+        ("Suez-", "krisen", "under"),  # not even a legal hyphenation point of the joined word
+        ("Tesco-", "konton", "fyra"),
+        ("Marvel-", "titlar", "flera"),
+    ],
+)
+def test_name_compound_before_a_swedish_word_keeps_its_hyphen(left, right, before):
+    decision, reason = decide(left, right, Counter(), before)
+    assert (decision, reason.split(":")[0]) == (KEEP, "name compound")
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "before", "why"),
+    [
+        ("Gäl-", "livare", "i", "known Swedish word"),  # the joined form is a known word
+        ("Bo-", "den", "i", "known Swedish word"),  # `Bo` is too short to be weighed as a name
+        ("Norr-", "botten", "i", "known Swedish word"),
+        ("Skogs-", "industrierna", "med", "registered name"),  # linking s, and a registered organisation
+        ("Abborr-", "träsk", "i", "registered name"),  # rare in wordfreq, but a gazetteer place
+    ],
+)
+def test_ordinary_breaks_of_capitalised_words_still_join(left, right, before, why):
+    decision, reason = decide(left, right, Counter(), before)
+    assert decision == JOIN and why in reason
+
+
+def test_name_evidence_needs_a_name_a_swedish_word_and_an_unknown_whole():
+    empty = Counter()
+    assert Evidence.of("Kigali", "tillägget", empty, "nyliga").name_head
+    assert not Evidence.of("Gäl", "livare", empty, "i").name_compound  # `livare` is no word
+    assert not Evidence.of("Skogs", "industrierna", empty, "med").name_head  # linking s
+    assert not Evidence.of("Data", "tekniken", empty, "om").name_head  # a common Swedish word too
+    assert not Evidence.of("Kiruna", "flytten", empty, "om").name_head  # a Swedish place: written joined
+    assert not Evidence.of("Tärnafjäl", "len", empty, "i").name_head  # a fragment unknown everywhere
+    assert not Evidence.of("Kigali", "tillägget", empty, "Det.").name_compound  # sentence start
+    assert not Evidence.of("Kigali", "om", empty, "i").name_compound  # a dash opener, not a word to join
+    # A word unknown to wordfreq counts as a name once the document writes it capitalised mid-sentence.
+    named = Counter({NAME_MARK + "Chilia": 1})
+    assert Evidence.of("Chilia", "armen", named, "av").name_compound
+    assert not Evidence.of("Chilia", "armen", empty, "av").name_compound
+    # The document writing the whole joined settles it, whatever the name evidence.
+    assert decide("Kigali-", "tillägget", Counter({"kigalitillägget": 1}), "nyliga")[0] == JOIN
+
+
+def test_gazetteer_names_know_places_abroad_from_swedish_ones():
+    names = gazetteer_names()
+    assert names["Paris"] is True and names["Kiruna"] is False
+    assert Evidence.of("Paris", "kontoret", Counter(), "vid").head_registered
+    assert Evidence.of("Gäl", "livare", Counter(), "i").joined_registered
 
 
 def test_classifier_leans_to_keep_for_name_compounds():
@@ -300,6 +355,46 @@ def test_generator_labels_line_ends_by_aligning_to_the_source():
     labels = _generator().label_lines(lines, source)
     assert labels == {0: JOIN, 1: KEEP, 2: SUSPENDED, 3: JOIN, 4: DASH}
     assert _generator().label_lines([("Något helt annat", 1)], source) is None
+
+
+def test_name_compounds_for_training_come_only_from_the_given_texts():
+    import random
+
+    texts = ["Vi besökte Tesco-butiken med Marvel och hörde om konserten och biljetterna i staden."]
+    made = _generator().name_compounds(texts, random.Random(3), synthesised=20)
+    assert "Tesco-butiken" in made and len(made) > 1  # mined as written, and synthesised
+    words = set(re.findall(r"\w+", texts[0]))
+    for compound in made:
+        name, noun = compound.split("-")
+        assert name in words and noun in words and name[0].isupper() and noun.islower()
+
+
+def test_inject_adds_name_compounds_only_when_given():
+    import random
+
+    generator = _generator()
+    paragraph = "Det här är en mening. " * 40
+    forms = (["EU-medel"], ["barn- och ungdom"])
+    assert "Tesco-konton" not in generator.inject(paragraph, *forms, random.Random(5))
+    named = generator.inject(paragraph, *forms, random.Random(5), ["Tesco-konton"])
+    assert "Tesco-konton" in named
+
+
+def test_blind2_split_uses_shipped_text_and_renders_no_other_split_uses():
+    import random
+
+    generator = _generator()
+    assert not set(generator.BLIND2_FONTS) & (set(generator.FONTS) | set(generator.FRESH_FONTS))
+    rng = random.Random(2)
+    renders = [generator.random_render(rng, blind2=True) for _ in range(60)]
+    assert {r["font"] for r in renders} <= set(generator.BLIND2_FONTS)
+    # Page widths outside the train/eval (8-19 cm) and fresh (7.5-21 cm) ranges; sizes none of them uses.
+    assert all(r["width"] < 7.5 or r["width"] > 21.0 for r in renders)
+    assert not {r["size"] for r in renders} & {9, 10, 10.5, 11, 12, 8.5, 9.5, 11.5, 13}
+    docs = generator.sources("blind2", rng)
+    assert set(docs) == {"blind2_prose", "seed-gold"}
+    assert all(not p.startswith("#") for p in docs["seed-gold"])
+    assert sum(len(p.split()) for p in docs["blind2_prose"]) >= 3000
 
 
 def test_fresh_split_renders_with_fonts_the_other_splits_never_use():

@@ -229,3 +229,16 @@ def test_shipped_ambiguous_locality_at_sentence_start_is_not_tagged(shipped):
 
 def test_place_after_a_capitalised_word_is_not_tagged_alone(tiny):
     assert ents(tiny, "Enligt Anna Kiruna är det klart, sa hon i Kiruna.") == [("LOC", "Kiruna", "Kiruna")]
+
+
+def test_shipped_countries_and_world_regions_come_from_cldr(shipped) -> None:
+    found = ents(shipped, "Delegationer från Albanien, Papua Nya Guinea och Burma reste via Sydostasien.")
+    assert [(label, text) for label, text, _ in found] == [
+        ("LOC", "Albanien"), ("LOC", "Papua Nya Guinea"), ("LOC", "Burma"), ("LOC", "Sydostasien")
+    ]  # fmt: skip
+    # `Myanmar (Burma)` gives both names, with the first as the register's name.
+    entries = [json.loads(line) for line in (SHIPPED / "entries.jsonl").open(encoding="utf-8")]
+    cldr = {e["text"]: e for e in entries if e["source"] == "unicode-cldr/babel"}
+    assert cldr["Burma"]["norm"] == "Myanmar" and cldr["Burma"]["id"] == "land:MM"
+    # Descriptions in lower case and organisations (the EU) are not places.
+    assert "södra Afrika" not in cldr and "Europeiska unionen" not in cldr

@@ -167,6 +167,9 @@ def test_a_name_pair_inside_a_candidate_needs_the_model_only_if_a_word_recurs_ou
 
 
 def test_the_gate_follows_the_resolver_labels() -> None:
-    doc = _doc("hela året var bra")
-    assert model_can_add(doc, frozenset({"PER", "ORG"}))  # not a persons-only resolver: always run
+    # With places or organisations taken, the model runs wherever a name-like token is free (a kept
+    # place or organisation holds one), and not on text without one.
+    assert model_can_add(_doc("hela året var bra i Utrecht"), frozenset({"PER", "ORG", "LOC"}))
+    assert not model_can_add(_doc("hela året var bra"), frozenset({"PER", "ORG", "LOC"}))
+    assert not model_can_add(_doc("Det var bra."), frozenset({"PER", "ORG", "LOC"}))
     assert not model_can_add(_doc("Anna Larsson kom."), frozenset())  # nothing taken from the model

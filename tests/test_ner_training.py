@@ -14,6 +14,7 @@ from nlp.ner import add_trained_ner
 from nlp.training.cli import register
 from nlp.training.corpora import (
     ReadStats,
+    Sentence,
     deduplicate,
     iter_entities,
     read_annotated_jsonl,
@@ -22,6 +23,7 @@ from nlp.training.corpora import (
     spaces_for,
     to_docbin,
 )
+from nlp.training.pipeline_eval import gold_char_spans, score_spans
 from nlp.training.train_ner import train_ner
 
 SHIPPED = Path(__file__).resolve().parent.parent / "models" / "ner"
@@ -166,6 +168,23 @@ def test_train_ner_smoke_writes_a_loadable_model_with_metrics_and_card(tmp_path:
     assert json.loads((out / "metrics.json").read_text(encoding="utf-8"))["test"] == metrics["test"]
     assert "CC BY-SA 4.0" in (out / "README.md").read_text(encoding="utf-8")
     assert spacy.load(out).get_pipe("ner").labels == ("LOC", "ORG", "PER")
+    # The same test sets through the whole pipeline (gazetteer + this model + resolver), in the card too.
+    assert set(metrics["pipeline_test"]) == set(metrics["test"])
+    gold_counts = {name: result["ALL"]["n_gold"] for name, result in metrics["test"].items()}
+    assert {name: result["ALL"]["n_gold"] for name, result in metrics["pipeline_test"].items()} == gold_counts
+    assert "In the rapportkb pipeline" in (out / "README.md").read_text(encoding="utf-8")
+
+
+def test_pipeline_scoring_uses_character_offsets_of_the_rebuilt_text() -> None:
+    sentence = Sentence(["Anna", "Öberg", "bor", "i", "Kalmar", "."], [(0, 2, "PER"), (4, 5, "LOC")])
+    text, gold = gold_char_spans(sentence)
+    assert text == "Anna Öberg bor i Kalmar."
+    assert {text[s:e] for s, e, _ in gold} == {"Anna Öberg", "Kalmar"}
+    predicted = {(0, 10, "PER"), (0, 4, "LOC")}
+    scores = score_spans([(gold, predicted)])
+    assert scores["PER"] == {"p": 1.0, "r": 1.0, "f": 1.0}
+    assert scores["LOC"] == {"p": 0.0, "r": 0.0, "f": 0.0}
+    assert scores["ALL"] == {"p": 0.5, "r": 0.5, "f": 0.5, "n_gold": 2}
 
 
 def test_cli_registers_train_ner_with_its_options() -> None:

@@ -373,3 +373,46 @@ def test_parse_gold_blocks() -> None:
     ]
     fodt = render.to_fodt(blocks)
     assert fodt.count("<text:list ") == 1 and "Stycke om Åre." in fodt
+
+
+def _objects_both_ways(path: Path) -> list[tuple[list, list]]:
+    """Per page: (pdfplumber's own char dicts, those made by the reader's lean path), items in order."""
+    import pdfplumber
+
+    from ingest.pdf import _use_lean_chars
+
+    out = []
+    with pdfplumber.open(path) as plain, pdfplumber.open(path) as lean:
+        for ours, theirs in zip(lean.pages, plain.pages, strict=True):
+            _use_lean_chars(ours)
+            assert ours.objects.keys() == theirs.objects.keys()
+            out.append(([list(c.items()) for c in theirs.chars], [list(c.items()) for c in ours.chars]))
+    return out
+
+
+def test_lean_char_dicts_equal_pdfplumbers_own(swedish_pdf: Path) -> None:
+    """The reader builds character dicts itself, for speed: keys, order and values must be pdfplumber's."""
+    pages = _objects_both_ways(swedish_pdf) + _objects_both_ways(REPO / "corpus" / "seed_a4_libreoffice.pdf")
+    assert sum(len(theirs) for theirs, _ours in pages) > 1000
+    for theirs, ours in pages:
+        assert ours == theirs
+
+
+def test_lean_char_dicts_on_a_page_whose_mediabox_does_not_start_at_zero(
+    tmp_path: Path, swedish_pdf: Path
+) -> None:
+    """pdfplumber shifts x by the MediaBox origin; the lean path must do the same."""
+    data = swedish_pdf.read_bytes()
+    box = re.search(rb"/MediaBox \[ *0 0 ([\d.]+) ([\d.]+) *\]", data)
+    assert box is not None
+    shifted = data.replace(box.group(), b"/MediaBox [ 20 10 %s %s ]" % (box.group(1), box.group(2)))
+    path = tmp_path / "shifted.pdf"
+    path.write_bytes(shifted)
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        assert pdf.pages[0].mediabox[0] == 20  # the x shift the lean path must add back
+    pages = _objects_both_ways(path)
+    assert pages[0][0]  # the page has characters
+    for theirs, ours in pages:
+        assert ours == theirs

@@ -81,3 +81,69 @@ def test_batching_does_not_change_what_is_tagged(monkeypatch):
     monkeypatch.setattr(pipeline_module, "TAG_BATCH_SIZE", 4)  # several batches, the last one short
     assert any(alone)
     assert list(pipeline_module.tag_texts(tagger, texts, date(2023, 5, 9))) == alone
+
+
+ALL = frozenset({"PER", "ORG", "LOC"})
+
+
+def test_a_person_running_into_an_ampersand_is_part_of_a_company_name():
+    doc = NLP("Kursen ges av Nordic Arts & Design i Kiruna.")
+    assert resolve([_model_span(doc, 14, 25, "PER")], frozenset({"PER"})) == []
+
+
+def test_a_lone_name_is_a_person_after_a_title_or_role_or_next_to_a_verb_of_saying():
+    for text, name in [("Det gick bra, säger Lindqvist.", "Lindqvist"),
+                       ("Wennerholm berättade om arbetet.", "Wennerholm"),
+                       ("Mötet leddes av enhetschef Lindqvist i maj.", "Lindqvist"),
+                       ("Frågan ställdes till dr Lindqvist.", "Lindqvist")]:  # fmt: skip
+        doc = NLP(text)
+        start = text.index(name)
+        span = _model_span(doc, start, start + len(name), "PER")
+        assert _texts(doc, resolve([span], frozenset({"PER"}))) == [(name, "PER")], text
+    doc = NLP("Vi åkte sedan vidare till Lindqvist.")
+    assert resolve([_model_span(doc, 26, 35, "PER")], frozenset({"PER"})) == []
+
+
+def test_a_title_the_model_includes_is_not_part_of_the_name():
+    doc = NLP("Det var svårt, sade Ms Hopley.")
+    chosen = resolve([_model_span(doc, 20, 29, "PER")], frozenset({"PER"}))
+    assert _texts(doc, chosen) == [("Hopley", "PER")]
+
+
+def test_a_one_word_model_span_repeating_a_full_name_is_that_person():
+    doc = NLP("Miho Hazama dirigerade. Musiken var av Miho och Hazamas band spelade.")
+    spans = [_model_span(doc, 0, 11, "PER"), _model_span(doc, 39, 43, "ORG"), _model_span(doc, 48, 55, "LOC")]
+    assert _texts(doc, resolve(spans, frozenset({"PER"}))) == [
+        ("Miho Hazama", "PER"),
+        ("Miho", "PER"),
+        ("Hazamas", "PER"),
+    ]
+
+
+def test_table_cells_and_capitalised_headings_are_not_names():
+    doc = NLP("Nämnd | Kunskapsbank | Klimatkommunerna\nHÅLLBARA STÄDER")
+    spans = [_model_span(doc, 0, 7, "PER"), _model_span(doc, 8, 39, "ORG"), _model_span(doc, 40, 55, "PER")]
+    assert resolve(spans, ALL) == []
+
+
+def test_one_word_places_and_organisations_from_the_model():
+    doc = NLP("Vi besökte Utrecht och NATO i maj. Arbetet med Energi och Fokusgruppen och KLIMATSTRATEGI.")
+    where = [(11, 18, "LOC"), (23, 27, "ORG"), (47, 53, "LOC"), (58, 70, "ORG"), (75, 89, "ORG")]
+    spans = [_model_span(doc, *w) for w in where]
+    # A place abroad and an acronym are kept; a Swedish word, a one-word name-like organisation (the
+    # model's guesses of these were mostly wrong) and a capitalised heading word are not.
+    assert _texts(doc, resolve(spans, ALL)) == [("Utrecht", "LOC"), ("NATO", "ORG")]
+    doc = NLP("Utrecht är en stad. Det nya huset invigdes.")
+    spans = [_model_span(doc, 0, 7, "LOC"), _model_span(doc, 20, 27, "LOC")]
+    assert resolve(spans, ALL) == []  # opens a sentence; no name-like word
+    doc = NLP("Konserten hölls i Kulturens hus i maj.")
+    assert _texts(doc, resolve([_model_span(doc, 18, 31, "LOC")], ALL)) == [("Kulturens hus", "LOC")]
+
+
+def test_the_gate_runs_the_model_for_a_lone_name_in_a_persons_context():
+    from nlp.resolve import model_can_add
+
+    persons = frozenset({"PER"})
+    assert model_can_add(NLP("Det gick bra, sade Tarlo."), persons)  # no name pair: the context decides
+    assert not model_can_add(NLP("Det gick bra, sade han."), persons)
+    assert model_can_add(NLP("Hon talade med Hazamas orkester. Miho Hazama dirigerade."), persons)

@@ -82,8 +82,12 @@ def train_ner(
     domain_repeat: int = 4,
     overrides: dict[str, Any] | None = None,
     work: Path | None = None,
+    pipeline_scores: bool = True,
 ) -> dict[str, Any]:
-    """Train on klintan train + UNER Talbanken train (+ domain text), evaluate, and package into `out`."""
+    """Train on klintan train + UNER Talbanken train (+ domain text), evaluate, and package into `out`.
+
+    With `pipeline_scores`, the test sets are also scored through the whole rapportkb pipeline
+    (gazetteer, rules, this model, resolver taking all three labels), which is what users get."""
     stats = ReadStats()
     data = load_all(corpora, stats)
     domain_sentences = read_annotated_jsonl(domain) if domain and domain.is_file() else []
@@ -108,6 +112,8 @@ def train_ner(
         pipeline = spacy.load(best)
         metrics = _measure(pipeline, data, train, domain_sentences, stats, seed)
         _package(pipeline, out, config, metrics)
+        if pipeline_scores:
+            add_pipeline_scores(out, data, metrics, config)
     finally:
         if own_work:
             shutil.rmtree(work, ignore_errors=True)
@@ -137,6 +143,22 @@ def _measure(
     }
 
 
+def add_pipeline_scores(
+    out: Path, data: dict[str, list[Sentence]], metrics: dict[str, Any], config: Path
+) -> None:
+    """Score the packaged model inside the rapportkb pipeline and rewrite metrics.json and the card."""
+    from nlp.training.pipeline_eval import score_pipeline
+
+    metrics["pipeline_test"] = {name: score_pipeline(data[name], out, LABELS) for name in TEST_SETS}
+    metrics["pipeline_labels"] = list(LABELS)
+    _write_card(out, metrics, config)
+
+
+def _write_card(out: Path, metrics: dict[str, Any], config: Path) -> None:
+    (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    (out / "README.md").write_text(model_card(metrics, config), encoding="utf-8")
+
+
 def _package(pipeline: Language, out: Path, config: Path, metrics: dict[str, Any]) -> None:
     pipeline.meta.update(
         {
@@ -151,8 +173,7 @@ def _package(pipeline: Language, out: Path, config: Path, metrics: dict[str, Any
         shutil.rmtree(out)
     pipeline.to_disk(out)
     metrics["size_bytes"] = directory_size(out)
-    (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    (out / "README.md").write_text(model_card(metrics, config), encoding="utf-8")
+    _write_card(out, metrics, config)
 
 
 SOURCES = [
@@ -174,10 +195,9 @@ SOURCES = [
 ]
 
 
-def model_card(metrics: dict[str, Any], config: Path) -> str:
-    """The models/ner/README.md text: sources and licences, metrics per type and corpus, size, speed."""
+def _table_rows(metrics: dict[str, Any], key: str) -> str:
     rows = []
-    for name, result in metrics["test"].items():
+    for name, result in metrics[key].items():
         cells = [
             f"{result[label]['p']:.2f} / {result[label]['r']:.2f} / **{result[label]['f']:.2f}**"
             for label in (*LABELS, "ALL")
@@ -185,11 +205,48 @@ def model_card(metrics: dict[str, Any], config: Path) -> str:
         rows.append(
             f"| {name} ({metrics['data']['test_sentences'][name]} sent.) | " + " | ".join(cells) + " |"
         )
+    return "\n".join(rows)
+
+
+def _pipeline_section(metrics: dict[str, Any]) -> str:
+    if "pipeline_test" not in metrics:
+        return ""
+    return f"""
+### In the rapportkb pipeline
+
+The same sentences through the whole entity pipeline (`nlp.pipeline.build_pipeline`: gazetteer, name
+rules, this model, and the resolver taking {", ".join(metrics["pipeline_labels"])} from the model, with
+its plausibility checks; `nlp/training/pipeline_eval.py`). Each sentence is tagged alone, so the
+resolver's checks that look at the rest of a document (a lone surname is kept when the full name is in
+the same text) see one sentence only.
+
+| test set | PER | ORG | LOC | all |
+|---|---|---|---|---|
+{_table_rows(metrics, "pipeline_test")}
+"""
+
+
+def embedding_description(config: Path) -> str:
+    """What the tok2vec embeds, read from the training config (so the card cannot drift from it)."""
+    from thinc.api import Config
+
+    embed = Config().from_disk(config, interpolate=False)["components"]["ner"]["model"]["tok2vec"]["embed"]
+    if "CharacterEmbed" in embed["@architectures"]:
+        half = int(embed["nC"]) // 2
+        return (f"a hash table of NORM ({embed['rows']:,} rows) and the first and last {half} characters of "
+                "each word, case kept")
+    rows = ", ".join(f"{attr} ({n:,} rows)" for attr, n in zip(embed["attrs"], embed["rows"], strict=True))
+    return f"hash embeddings of {rows}"
+
+
+def model_card(metrics: dict[str, Any], config: Path) -> str:
+    """The models/ner/README.md text: sources and licences, metrics per type and corpus, size, speed."""
+    rows = _table_rows(metrics, "test")
     sources = "\n".join(f"- {s['name']}: <{s['url']}>, {s['license']}" for s in SOURCES)
     return f"""# rapportkb Swedish NER (PER, ORG, LOC)
 
 A spaCy pipeline directory (`spacy.load("models/ner")`) with one component, `ner`, that carries its own
-CNN tok2vec (hash embeddings of NORM, PREFIX, SUFFIX and SHAPE; no word vectors). rapportkb sources it
+CNN tok2vec ({embedding_description(config)}; no word vectors). rapportkb sources it
 into its pipeline ahead of the resolver (`nlp/ner.py`); gazetteers and rules add the rest.
 
 ## Licence
@@ -206,11 +263,12 @@ klintan train are not scored; {metrics["data"]["malformed_lines_skipped"]} malfo
 
 | test set | PER | ORG | LOC | all |
 |---|---|---|---|---|
-{chr(10).join(rows)}
-
+{rows}
+{_pipeline_section(metrics)}
 UNER PUD is translated news and Wikipedia full of foreign names that a model without word vectors has
 rarely seen; it scores far lower there than on Swedish-born text. In rapportkb the gazetteers and rules
-carry most administrative ORG and LOC names; the model adds persons and names no list knows.
+carry most administrative ORG and LOC names; the model adds persons and names no list knows
+(`MODEL_LABELS` and `plausible_model_span` in `nlp/resolve.py` say which of its guesses are kept).
 
 ## Size and speed
 
