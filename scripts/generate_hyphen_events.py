@@ -19,7 +19,10 @@ Sources (never the seed report, which is the held-out check):
 - blind2: corpus/hyphen/blind2_prose.txt (administrative prose written for this purpose before any
   result on it was seen; shipped) and the seed's gold text corpus/seed.gold.md (the seed report is
   otherwise only the end-to-end check), rendered with fonts, sizes and page widths no other split
-  uses, injecting only forms mined from these two texts (`--split blind2 --seed 4242 --renders 16`).
+  uses, injecting only forms mined from these two texts (`--split blind2 --seed 4242 --renders 16`);
+- blind3: corpus/hyphen/blind3_prose.txt (a municipal activity report written for round 2 of issue 4
+  before any blind2 error was read), rendered with the last unused fonts, sizes and widths
+  (`--split blind3 --seed 31337 --renders 24`), injecting only forms mined from it.
 Real hyphens, number ranges, suspended compounds and dashes without a space are rare in that
 prose, so they are injected from inventories mined from the same split's texts plus a short
 hand list (split between train and eval by a stable hash so eval never sees a training phrase).
@@ -67,6 +70,10 @@ FRESH_FONTS = ["Liberation Sans Narrow", "DejaVu Serif Condensed", "DejaVu Sans 
 BLIND2_FONTS = ["Carlito", "Caladea", "Linux Libertine O", "Linux Biolinum O", "DejaVu Sans Mono"]
 ROOT = Path(__file__).resolve().parents[1]
 BLIND2_TEXTS = [ROOT / "corpus" / "hyphen" / "blind2_prose.txt", ROOT / "corpus" / "seed.gold.md"]
+#: Fonts no other split uses, for the blind3 split (the last unused text fonts of fonts-linuxlibertine and
+#: fonts-dejavu: Libertine's display and monospaced cuts, DejaVu's TeX Gyre math companion).
+BLIND3_FONTS = ["Linux Libertine Display O", "Linux Libertine Mono O", "DejaVu Math TeX Gyre"]
+BLIND3_TEXTS = [ROOT / "corpus" / "hyphen" / "blind3_prose.txt"]
 HAND_HYPHENATED = [
     "EU-projekt", "SFI-grupper", "VA-enheten", "e-tjänster", "IT-stöd", "e-post", "KS-beslut", "FN-dagen",
     "covid-19", "ESF-rådet", "GIS-data", "PM-nivå", "LSS-boende", "CO2-utsläpp", "A-kassan", "T-banan",
@@ -193,9 +200,10 @@ def text_paragraphs(path: Path) -> list[str]:
 def sources(split: str, rng: random.Random) -> dict[str, list[str]]:
     """name -> paragraphs for one split."""
     found: dict[str, list[str]] = {}
-    if split == "blind2":
+    if split in ("blind2", "blind3"):
         # Whole documents, so each rendering has a real report's vocabulary.
-        return {path.stem.replace(".", "-"): text_paragraphs(path) for path in BLIND2_TEXTS}
+        texts = BLIND2_TEXTS if split == "blind2" else BLIND3_TEXTS
+        return {path.stem.replace(".", "-"): text_paragraphs(path) for path in texts}
     if split == "fresh":
         # PUD documents are two or three sentences: ten at a time make a document with a vocabulary.
         pud = conllu_docs(CORPORA / "uner-sv-pud/sv_pud-ud-test.iob2")
@@ -352,7 +360,19 @@ FODT = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def random_render(rng: random.Random, fresh: bool = False, blind2: bool = False) -> dict[str, object]:
+def random_render(
+    rng: random.Random, fresh: bool = False, blind2: bool = False, blind3: bool = False
+) -> dict[str, object]:
+    if blind3:
+        # Widths outside every other split's ranges (columns of 2.3-2.9 cm, or pages of 24.2-27 cm),
+        # sizes and fonts no other split uses, remain/push counts of 2-4.
+        narrow = rng.random() < 0.6
+        return {
+            "font": rng.choice(BLIND3_FONTS), "size": rng.choice([8.75, 10.25, 11.25, 13.5]),
+            "width": round(rng.uniform(5.3, 5.9) if narrow else rng.uniform(24.2, 27.0), 1),
+            "align": rng.choice(["justify", "start"]),
+            "remain": rng.choice([2, 3, 4]), "push": rng.choice([2, 3, 4]),
+        }
     if blind2:
         # Columns narrower and pages wider than any other split's, in sizes no other split uses.
         narrow = rng.random() < 0.7
@@ -456,7 +476,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--renders", type=int, default=3, help="renderings per source document")
-    parser.add_argument("--split", choices=["train", "eval", "both", "fresh", "blind2"], default="both")
+    parser.add_argument("--split", choices=["train", "eval", "both", "fresh", "blind2", "blind3"],
+                        default="both")
     parser.add_argument("--limit", type=int, default=0, help="at most this many source documents per split")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-name-compounds", dest="name_compounds", action="store_false",
@@ -471,7 +492,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.limit:
                 docs = dict(list(docs.items())[: args.limit])
             hyphenated, suspended = mine_inventories([p for ps in docs.values() for p in ps])
-            if split != "blind2":  # blind2 injects only forms of its own texts, never a hand-listed one
+            # The blind splits inject only forms of their own texts, never a hand-listed one.
+            if split not in ("blind2", "blind3"):
                 # The fresh split injects only forms of the eval half: none was ever injected in training.
                 half = "eval" if split == "fresh" else split
                 hyphenated = [h for h in hyphenated + HAND_HYPHENATED if stable_half(h) == half]
@@ -487,7 +509,8 @@ def main(argv: list[str] | None = None) -> int:
             for name, paragraphs in docs.items():
                 for copy in range(args.renders):
                     injected = [inject(p, hyphenated, suspended, rng, named) for p in paragraphs]
-                    render = random_render(rng, fresh=split == "fresh", blind2=split == "blind2")
+                    render = random_render(rng, fresh=split == "fresh", blind2=split == "blind2",
+                                           blind3=split == "blind3")
                     key = re.sub(r"[^\w-]", "_", f"{name}-r{copy}")
                     jobs[key] = (name, render, "\n".join(injected))
                     fodts[key] = to_fodt(injected, render)

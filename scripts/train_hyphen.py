@@ -40,7 +40,8 @@ def events(path: Path, split: str | None = None) -> Iterator[Event]:
             for index, label in doc["labels"].items():
                 i = int(index)
                 left = last_word(lines[i])
-                yield left, first_word(lines[i + 1]), vocabulary, word_before(lines[i], left), label, doc
+                before = word_before(lines[i], left, lines[i - 1] if i else None)
+                yield left, first_word(lines[i + 1]), vocabulary, before, label, doc
 
 
 def shifted(left: str, right: str, rng: random.Random) -> tuple[str, str] | None:

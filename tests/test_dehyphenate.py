@@ -406,3 +406,119 @@ def test_fresh_split_renders_with_fonts_the_other_splits_never_use():
     assert {r["font"] for r in fresh} <= set(generator.FRESH_FONTS)
     assert not set(generator.FRESH_FONTS) & set(generator.FONTS)
     assert {r["font"] for r in (generator.random_render(rng) for _ in range(50))} <= set(generator.FONTS)
+
+
+# --- round 2 of issue 4: name compounds the first rule missed, multi-part and loan compounds ---------------
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "before", "evidence"),
+    [
+        ("Vinnova-", "finansierade", "av", "registered name"),  # a gazetteer agency
+        ("Almi-", "lånen", "av", "registered name"),  # a gazetteer organisation
+        ("Kiruna-", "flytten", "om", "registered name"),  # a Swedish municipality
+        ("Hybrit-", "satsningen", "för", "no Swedish word"),  # unknown to wordfreq, capitalised mid-sentence
+        ("Northvolt-", "effekten", "kallade", "no Swedish word"),  # `north` + `volt` is no Swedish compound
+    ],
+)
+def test_names_the_first_rule_missed_keep_their_hyphen(left, right, before, evidence):
+    decision, reason = decide(left, right, Counter(), before)
+    assert decision == KEEP and evidence in reason
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "before"),
+    [
+        ("Gällivare-", "området", "i"),  # a place-name generic: `Gällivareområdet` is written joined
+        ("Dalarö-", "vägen", "på"),  # street names are joined
+        ("Europa-", "börserna", "på"),  # a name as common as `Europa` is lexicalised
+        ("Kulturmiljö-", "plan", "med"),  # a Swedish compound written with a capital, no name
+        ("Gällivareom-", "rådet", "och"),  # `om|rådet`: the end of the first part makes a word
+        ("Djurgårds-", "målvakten", "förbi"),  # linking s
+        ("Kiruna-", "flytten", "slut."),  # sentence start: the capital says nothing
+    ],
+)
+def test_name_compound_counter_examples_are_not_claimed(left, right, before):
+    evidence = Evidence.of(left.rstrip("-"), right, Counter(), before)
+    assert evidence.named_compound == ""
+
+
+def test_a_first_part_the_document_hyphenates_elsewhere_marks_a_name_compound():
+    vocabulary = document_vocabulary(["Inför Nato-anslutningen ordnade vi ett seminarium."])
+    decision, reason = decide("Nato-", "medlemskapets", vocabulary, "om")
+    assert decision == KEEP and "writes Nato- elsewhere" in reason
+    # Without that evidence the same break is not claimed by the document rule.
+    assert "elsewhere" not in Evidence.of("Nato", "medlemskapets", Counter(), "om").named_compound
+    # A genitive wordfreq does not list still counts as a word; a fragment does not.
+    assert Evidence.of("Nato", "medlemskapets", vocabulary, "om").named_compound
+    assert not Evidence.of("Nato", "medlemska", vocabulary, "om").named_compound
+    # The document writing the whole joined settles it.
+    joined = document_vocabulary(["Nato-anslutningen och natomedlemskapets följder"])
+    assert decide("Nato-", "medlemskapets", joined, "om")[0] == JOIN
+
+
+def test_the_document_spelling_beats_a_joined_form_wordfreq_barely_knows():
+    assert decide("Facebook-", "grupp", Counter(), "en")[0] == JOIN  # `Facebookgrupp` is attested
+    vocabulary = document_vocabulary(["Vi startade en Facebook-grupp för föräldrarna."])
+    assert decide("Facebook-", "grupp", vocabulary, "en")[0] == KEEP
+    # Not a common joined word: `arbetet` stays joined whatever the document writes.
+    assert decide("arbe-", "tet", Counter({"arbe-tet": 1}), "i")[0] == JOIN
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        ("drop-in-", "tider", KEEP),  # a break after the real hyphen of an already hyphenated stem
+        ("side-by-", "side", KEEP),
+        ("drop-", "in", KEEP),  # an English verb and particle
+        ("70-års-", "månaden", JOIN),  # digits and a linking s: a hyphenated compound's last part
+        ("Tornedals-Fin-", "land", JOIN),  # the joined last part is a known word
+    ],
+)
+def test_multi_part_and_loan_compounds(left, right, expected):
+    assert decide(left, right, Counter(), "med")[0] == expected
+
+
+def test_the_word_before_a_name_alone_on_its_line_comes_from_the_line_before():
+    assert word_before("Kiruna-", "Kiruna-", "arbetet med den så kallade") == "kallade"
+    assert word_before("Kiruna-", "Kiruna-") == ""
+    text, breaks = join_lines([("arbetet med den så kallade", 1), ("Kiruna-", 1), ("flytten går vidare", 1)],
+                              Counter())
+    assert text == "arbetet med den så kallade Kiruna-flytten går vidare"
+    assert breaks[0].decision == KEEP
+
+
+def test_blind3_split_uses_its_own_text_fonts_sizes_and_widths():
+    import random
+
+    generator = _generator()
+    others = set(generator.FONTS) | set(generator.FRESH_FONTS) | set(generator.BLIND2_FONTS)
+    assert not set(generator.BLIND3_FONTS) & others
+    rng = random.Random(5)
+    renders = [generator.random_render(rng, blind3=True) for _ in range(60)]
+    assert {r["font"] for r in renders} <= set(generator.BLIND3_FONTS)
+    # Outside train/eval (8-19 cm), fresh (7.5-21 cm) and blind2 (6.0-7.4, 21.1-24 cm) widths.
+    assert all(r["width"] < 6.0 or r["width"] > 24.0 for r in renders)
+    used = {9, 10, 10.5, 11, 12, 8.5, 9.5, 11.5, 13, 8, 9.25, 10.75, 12.5, 14}
+    assert not {r["size"] for r in renders} & used
+    docs = generator.sources("blind3", rng)
+    assert set(docs) == {"blind3_prose"}
+    assert sum(len(p.split()) for p in docs["blind3_prose"]) >= 2900
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected", "why"),
+    [
+        ("singer-", "songwriter", KEEP, "English compound"),  # two English words, the whole no word
+        ("works-", "hops", JOIN, "English word"),  # the whole is an English word
+        ("nord-", "sydlig", KEEP, "direction pair"),
+        ("syd-", "västra", JOIN, "Swedish word"),  # `sydvästra` is one word
+        ("ex-", "ministerns", KEEP, "prefix 'ex'"),  # a genitive wordfreq hardly knows still counts
+        ("ex-", "empel", JOIN, "Swedish word"),
+        ("id-", "kort", KEEP, "abbreviation 'id'"),  # `idkort` (zipf 1.6) is the rare spelling
+        ("id-", "rott", JOIN, "Swedish word"),
+    ],
+)
+def test_loan_pairs_prefixes_and_abbreviations(left, right, expected, why):
+    decision, reason = decide(left, right, Counter(), "en")
+    assert decision == expected and why in reason
