@@ -217,3 +217,17 @@ def test_add_trained_ner_runs_before_the_resolver_and_marks_model_spans() -> Non
 def test_add_trained_ner_reports_a_missing_model(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="trained NER model"):
         add_trained_ner(spacy.blank("sv"), tmp_path / "nothing")
+
+
+def test_model_card_describes_the_embedding_from_the_config(tmp_path: Path) -> None:
+    from nlp.training.train_ner import DEFAULT_CONFIG, embedding_description
+
+    assert "NORM (20,000 rows)" in embedding_description(DEFAULT_CONFIG)
+    character = '@architectures = "spacy.CharacterEmbed.v2"\nnM = 64\nnC = 8'
+    multi = '@architectures = "spacy.MultiHashEmbed.v2"'
+    char = DEFAULT_CONFIG.read_text(encoding="utf-8").replace(multi, character)
+    char = char.replace("rows = [20000, 5000, 10000, 1000]", "rows = 40000")
+    path = _write(tmp_path / "char.cfg", char)
+    assert embedding_description(path) == (
+        "each word's NORM in a hash table (40,000 rows) and its first and last 4 characters, case kept"
+    )

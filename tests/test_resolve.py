@@ -147,3 +147,9 @@ def test_the_gate_runs_the_model_for_a_lone_name_in_a_persons_context():
     assert model_can_add(NLP("Det gick bra, sade Tarlo."), persons)  # no name pair: the context decides
     assert not model_can_add(NLP("Det gick bra, sade han."), persons)
     assert model_can_add(NLP("Hon talade med Hazamas orkester. Miho Hazama dirigerade."), persons)
+
+
+def test_a_one_word_place_in_capitals_must_be_short_like_an_acronym():
+    doc = NLP("Resan gick till USA och sedan KLIMATSTRATEGI i maj.")
+    spans = [_model_span(doc, 16, 19, "LOC"), _model_span(doc, 30, 44, "LOC")]
+    assert _texts(doc, resolve(spans, ALL)) == [("USA", "LOC")]

@@ -233,10 +233,10 @@ def embedding_description(config: Path) -> str:
     embed = Config().from_disk(config, interpolate=False)["components"]["ner"]["model"]["tok2vec"]["embed"]
     if "CharacterEmbed" in embed["@architectures"]:
         half = int(embed["nC"]) // 2
-        return (f"a hash table of NORM ({embed['rows']:,} rows) and the first and last {half} characters of "
-                "each word, case kept")
+        return (f"each word's NORM in a hash table ({embed['rows']:,} rows) and its first and last {half} "
+                "characters, case kept")
     rows = ", ".join(f"{attr} ({n:,} rows)" for attr, n in zip(embed["attrs"], embed["rows"], strict=True))
-    return f"hash embeddings of {rows}"
+    return f"each word's {rows} in hash tables"
 
 
 def model_card(metrics: dict[str, Any], config: Path) -> str:
@@ -246,8 +246,9 @@ def model_card(metrics: dict[str, Any], config: Path) -> str:
     return f"""# rapportkb Swedish NER (PER, ORG, LOC)
 
 A spaCy pipeline directory (`spacy.load("models/ner")`) with one component, `ner`, that carries its own
-CNN tok2vec ({embedding_description(config)}; no word vectors). rapportkb sources it
-into its pipeline ahead of the resolver (`nlp/ner.py`); gazetteers and rules add the rest.
+CNN tok2vec (no word vectors). rapportkb sources it into its pipeline ahead of the resolver
+(`nlp/ner.py`); gazetteers and rules add the rest. The tok2vec embeds
+{embedding_description(config)}.
 
 ## Licence
 
