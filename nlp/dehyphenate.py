@@ -14,7 +14,9 @@ search and entity recognition, so each decision is made from evidence and explai
    word in mid-sentence before a common Swedish word, the whole unknown (`Kigali-tillägget`), keeps
    its hyphen; so does a registered name of any kind (`Vinnova-finansierade`, `Kiruna-flytten`), a
    first part the document hyphenates elsewhere (`Nato-`), a break after a real hyphen
-   (`drop-in-tider`) and a pair of English words (`singer-songwriter`).
+   (`drop-in-tider`), a pair of English words (`singer-songwriter`), and lower-case loan and
+   abbreviation compounds: an English word Swedish hardly uses (`phishing-övning`), a word and an
+   abbreviation (`yrkesvux-paket`, `wifi-nätet`) or a fixed phrase (`starta eget-kurser`).
 3. Where that evidence is unsure or disagrees (an unknown compound, `resurstea- men`, the dash
    written without a space in `län- ett samarbete`), a small logistic regression trained on
    LibreOffice-rendered Swedish text decides (models/hyphen/, scripts/train_hyphen.py).
@@ -60,7 +62,12 @@ RANGE_WORDS = frozenset({
 #: Lower-case abbreviations that Swedish writes before a hyphen (`va-taxa`, `it-stöd`, `ip-adresser`).
 LOWER_ABBREVIATIONS = frozenset({
     "va", "it", "ip", "tv", "pdf", "gis", "sms", "cv", "wc", "hbtq", "hbtqi", "dvd", "cd", "usb", "ai", "sfi",
-    "id",
+    "id", "wifi", "vux", "adsl", "dna", "gps", "hiv", "hpv",
+})
+#: Fixed phrases Swedish writes as the first part of a compound with one hyphen after the last word
+#: (`starta eget-kurser`, `en till en-samtal`, `prova på-verksamhet`): (word before, last word).
+PHRASE_HEADS = frozenset({
+    ("starta", "eget"), ("till", "en"), ("prova", "på"), ("mot", "ansikte"), ("mot", "öga"), ("till", "dörr"),
 })
 #: Generic words Swedish joins to a place name to make a name of its own (`Dalarövägen`, `Vansbrohem`,
 #: `Gällivareområdet`, `Benguelaströmmen`): after a name they mark a joined place name, not a name compound.
@@ -218,6 +225,7 @@ class Evidence:
     zipf_right_sv_over_en: float = 0.0  # how much more Swedish than English the part after the break is
     head_registered: bool = False  # the head is a gazetteer place abroad (`Paris`, `Kigali`), not `Kiruna`
     joined_registered: bool = False  # the joined form is a gazetteer name (`Gällivare`, `Boden`)
+    before_word: str = ""  # the word before the stem, lower-cased, for fixed phrases (`starta eget-`)
 
     @classmethod
     def of(cls, stem: str, right: str, vocabulary: Counter[str], before: str | None = None) -> Evidence:
@@ -239,6 +247,7 @@ class Evidence:
             zipf_right_sv_over_en=_zipf(right) - _zipf(right, "en"),
             head_registered=gazetteer_names().get(head, False),
             joined_registered=head[:1].isupper() and head + right in gazetteer_names(),
+            before_word=(before or "").lower(),
         )
 
     def features(self) -> dict[str, float]:
@@ -389,6 +398,38 @@ class Evidence:
         return english(self.head) and english(self.right) and self.unattested_whole and self.right.islower()
 
     @property
+    def loan_compound(self) -> str:
+        """Why a lower-case first part is a loan or abbreviation written with a hyphen, or "" (round 3).
+
+        `phishing-övning`: an English word Swedish hardly uses (zipf < 2); `yrkesvux-paket`: a
+        Swedish word and a lower-case abbreviation; `starta eget-kurser`, `en till en-satsningen`:
+        a fixed phrase. Each before a common Swedish word, the whole unattested, and no sign of an
+        ordinary break (a linking s, an end of the first part that makes a word with the second).
+        Lower-case English words Swedish does use are not enough: `charterbolagen`,
+        `servicefunktion`, `modeväskor` are written joined.
+        """
+        head, right = self.head, self.right
+        if not (head.isalpha() and head.islower() and right.isalpha() and right.islower()):
+            return ""
+        common_right = self.zipf_right >= 3.0 and self.zipf_right_sv_over_en > 0 and len(right) >= 4
+        if not (common_right and self.unattested_whole) or right in DASH_OPENERS:
+            return ""
+        if (self.before_word, head) in PHRASE_HEADS:
+            return f"fixed phrase {self.before_word} {head}"
+        if _linking_s(head) and not head.endswith(tuple(a for a in LOWER_ABBREVIATIONS if len(a) >= 3)):
+            return ""
+        for abbreviation in (a for a in LOWER_ABBREVIATIONS if len(a) >= 3 and head.endswith(a)):
+            rest = head[: -len(abbreviation)]
+            # `yrkes` + `vux`; not `kom` + `vux`: `komvuxutbildning` is mostly written joined.
+            swedish_rest = _word_like(rest) or (rest.endswith("s") and _word_like(rest[:-1]))
+            if len(rest) >= 4 and self.zipf_stem < 2.0 and swedish_rest:
+                return f"{rest!r} and the abbreviation {abbreviation!r}"
+        english = len(head) >= 4 and self.zipf_stem < 2.0 and self.zipf_stem_en >= 2.5
+        if english and not _inner_word(head, right) and not _swedish_compound(head):
+            return f"{head!r} is an English word Swedish hardly uses"
+        return ""
+
+    @property
     def multi_part_compound(self) -> bool:
         """`drop-in-tider`, `side-by-side`, `drop-in`: a line-end hyphen after a hyphenated or loan word.
 
@@ -535,6 +576,9 @@ def _votes(evidence: Evidence) -> tuple[str, str] | None:
         return KEEP, f"name compound: {named}"
     if e.english_pair:
         return KEEP, f"English compound: {e.head!r} and {e.right!r} are English words, the whole unknown"
+    loan = e.loan_compound
+    if loan:
+        return KEEP, f"loan or abbreviation compound: {loan}, {e.right!r} a Swedish word, the whole unknown"
     if e.multi_part_compound:
         return KEEP, f"multi-part compound: {e.stem!r} hyphenated, {e.right!r} a word, the whole unknown"
     # An unknown fragment before a legal point: a hyphenated word, unless the fragment is a name or

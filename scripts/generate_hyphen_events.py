@@ -22,7 +22,11 @@ Sources (never the seed report, which is the held-out check):
   uses, injecting only forms mined from these two texts (`--split blind2 --seed 4242 --renders 16`);
 - blind3: corpus/hyphen/blind3_prose.txt (a municipal activity report written for round 2 of issue 4
   before any blind2 error was read), rendered with the last unused fonts, sizes and widths
-  (`--split blind3 --seed 31337 --renders 24`), injecting only forms mined from it.
+  (`--split blind3 --seed 31337 --renders 24`), injecting only forms mined from it;
+- blind4: corpus/hyphen/blind4_prose.txt (a regional culture/health/growth report written for round 3
+  before any blind3 error was read), rendered in sizes no other split uses (7.75, 9.75, 11.75, 12.25,
+  15 pt) with a mix of the other splits' fonts, so every font/size pair is new
+  (`--split blind4 --seed 4444 --renders 30`), injecting only forms mined from it.
 Real hyphens, number ranges, suspended compounds and dashes without a space are rare in that
 prose, so they are injected from inventories mined from the same split's texts plus a short
 hand list (split between train and eval by a stable hash so eval never sees a training phrase).
@@ -74,6 +78,11 @@ BLIND2_TEXTS = [ROOT / "corpus" / "hyphen" / "blind2_prose.txt", ROOT / "corpus"
 #: fonts-dejavu: Libertine's display and monospaced cuts, DejaVu's TeX Gyre math companion).
 BLIND3_FONTS = ["Linux Libertine Display O", "Linux Libertine Mono O", "DejaVu Math TeX Gyre"]
 BLIND3_TEXTS = [ROOT / "corpus" / "hyphen" / "blind3_prose.txt"]
+#: Every text font is taken by now, so blind4 mixes the fonts of all splits (with Carlito and Caladea,
+#: the Calibri and Cambria look-alikes of real reports, twice as likely) in sizes no split uses.
+BLIND4_FONTS = ["Liberation Serif", "DejaVu Sans", "Liberation Sans Narrow", "DejaVu Serif Condensed",
+                "Carlito", "Carlito", "Caladea", "Caladea", "Linux Libertine O", "Linux Libertine Display O"]
+BLIND4_TEXTS = [ROOT / "corpus" / "hyphen" / "blind4_prose.txt"]
 HAND_HYPHENATED = [
     "EU-projekt", "SFI-grupper", "VA-enheten", "e-tjänster", "IT-stöd", "e-post", "KS-beslut", "FN-dagen",
     "covid-19", "ESF-rådet", "GIS-data", "PM-nivå", "LSS-boende", "CO2-utsläpp", "A-kassan", "T-banan",
@@ -200,9 +209,9 @@ def text_paragraphs(path: Path) -> list[str]:
 def sources(split: str, rng: random.Random) -> dict[str, list[str]]:
     """name -> paragraphs for one split."""
     found: dict[str, list[str]] = {}
-    if split in ("blind2", "blind3"):
+    if split in ("blind2", "blind3", "blind4"):
         # Whole documents, so each rendering has a real report's vocabulary.
-        texts = BLIND2_TEXTS if split == "blind2" else BLIND3_TEXTS
+        texts = {"blind2": BLIND2_TEXTS, "blind3": BLIND3_TEXTS, "blind4": BLIND4_TEXTS}[split]
         return {path.stem.replace(".", "-"): text_paragraphs(path) for path in texts}
     if split == "fresh":
         # PUD documents are two or three sentences: ten at a time make a document with a vocabulary.
@@ -361,8 +370,19 @@ FODT = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def random_render(
-    rng: random.Random, fresh: bool = False, blind2: bool = False, blind3: bool = False
+    rng: random.Random, fresh: bool = False, blind2: bool = False, blind3: bool = False,
+    blind4: bool = False,
 ) -> dict[str, object]:
+    if blind4:
+        # Sizes no other split uses, in report-like page widths (8-21 cm, 5-18 cm of text) and a few
+        # columns of 6.5-8 cm pages; every font/size pair is new.
+        narrow = rng.random() < 0.3
+        return {
+            "font": rng.choice(BLIND4_FONTS), "size": rng.choice([7.75, 9.75, 11.75, 12.25, 15]),
+            "width": round(rng.uniform(6.5, 8.0) if narrow else rng.uniform(8.0, 21.0), 1),
+            "align": rng.choice(["justify", "justify", "start"]),
+            "remain": rng.choice([2, 3]), "push": rng.choice([2, 3]),
+        }
     if blind3:
         # Widths outside every other split's ranges (columns of 2.3-2.9 cm, or pages of 24.2-27 cm),
         # sizes and fonts no other split uses, remain/push counts of 2-4.
@@ -476,7 +496,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--renders", type=int, default=3, help="renderings per source document")
-    parser.add_argument("--split", choices=["train", "eval", "both", "fresh", "blind2", "blind3"],
+    parser.add_argument("--split", choices=["train", "eval", "both", "fresh", "blind2", "blind3", "blind4"],
                         default="both")
     parser.add_argument("--limit", type=int, default=0, help="at most this many source documents per split")
     parser.add_argument("--seed", type=int, default=7)
@@ -493,7 +513,7 @@ def main(argv: list[str] | None = None) -> int:
                 docs = dict(list(docs.items())[: args.limit])
             hyphenated, suspended = mine_inventories([p for ps in docs.values() for p in ps])
             # The blind splits inject only forms of their own texts, never a hand-listed one.
-            if split not in ("blind2", "blind3"):
+            if split not in ("blind2", "blind3", "blind4"):
                 # The fresh split injects only forms of the eval half: none was ever injected in training.
                 half = "eval" if split == "fresh" else split
                 hyphenated = [h for h in hyphenated + HAND_HYPHENATED if stable_half(h) == half]
@@ -510,7 +530,7 @@ def main(argv: list[str] | None = None) -> int:
                 for copy in range(args.renders):
                     injected = [inject(p, hyphenated, suspended, rng, named) for p in paragraphs]
                     render = random_render(rng, fresh=split == "fresh", blind2=split == "blind2",
-                                           blind3=split == "blind3")
+                                           blind3=split == "blind3", blind4=split == "blind4")
                     key = re.sub(r"[^\w-]", "_", f"{name}-r{copy}")
                     jobs[key] = (name, render, "\n".join(injected))
                     fodts[key] = to_fodt(injected, render)

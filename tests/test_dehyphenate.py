@@ -522,3 +522,44 @@ def test_blind3_split_uses_its_own_text_fonts_sizes_and_widths():
 def test_loan_pairs_prefixes_and_abbreviations(left, right, expected, why):
     decision, reason = decide(left, right, Counter(), "en")
     assert decision == expected and why in reason
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "before", "expected", "why"),
+    [
+        # Round 3: lower-case loan and abbreviation compounds (`loan_compound`, LOWER_ABBREVIATIONS).
+        ("phishing-", "övning", "en", KEEP, "English word Swedish hardly uses"),
+        ("charter-", "bolagen", "av", JOIN, "classifier"),  # English words Swedish uses join:
+        ("mode-", "väskor", "med", JOIN, "classifier"),  # `charterbolagen`, `modeväskor`
+        ("service-", "orterna", "i", JOIN, "classifier"),
+        ("wifi-", "nätet", "om", KEEP, "abbreviation 'wifi'"),
+        ("vux-", "paket", "", KEEP, "abbreviation 'vux'"),  # `yrkes-|vux-|paket` broken twice
+        ("vux-", "na", "för", JOIN, "Swedish word"),  # `vuxna`
+        ("yrkesvux-", "paket", "nytt", KEEP, "'yrkes' and the abbreviation 'vux'"),
+        ("yrkes-", "vux", "nytt", JOIN, "classifier"),  # the first break of `yrkesvux` is a hyphenation
+        ("eget-", "kurser", "starta", KEEP, "fixed phrase starta eget"),
+        ("eget-", "kurser", "ett", JOIN, "classifier"),  # no phrase before it
+        ("en-", "satsningen", "till", KEEP, "fixed phrase till en"),  # `en till en-satsningen`
+        ("en-", "heten", "till", JOIN, "Swedish word"),  # `till enheten`
+        ("på-", "verksamheter", "prova", KEEP, "fixed phrase prova på"),
+        ("på-", "verkan", "prova", JOIN, "Swedish word"),  # `prova påverkan`
+    ],
+)
+def test_lower_case_loan_abbreviation_and_phrase_compounds(left, right, before, expected, why):
+    decision, reason = decide(left, right, Counter(), before)
+    assert decision == expected and why in reason
+
+
+def test_blind4_split_uses_its_own_text_and_sizes_no_other_split_uses():
+    import random
+
+    generator = _generator()
+    rng = random.Random(6)
+    renders = [generator.random_render(rng, blind4=True) for _ in range(60)]
+    assert {r["font"] for r in renders} <= set(generator.BLIND4_FONTS)
+    used = {9, 10, 10.5, 11, 12, 8.5, 9.5, 11.5, 13, 8, 9.25, 10.75, 12.5, 14, 8.75, 10.25, 11.25, 13.5}
+    assert not {r["size"] for r in renders} & used
+    assert all(6.5 <= r["width"] <= 21.0 for r in renders)
+    docs = generator.sources("blind4", rng)
+    assert set(docs) == {"blind4_prose"}
+    assert sum(len(p.split()) for p in docs["blind4_prose"]) >= 2400
