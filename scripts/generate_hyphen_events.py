@@ -26,7 +26,11 @@ Sources (never the seed report, which is the held-out check):
 - blind4: corpus/hyphen/blind4_prose.txt (a regional culture/health/growth report written for round 3
   before any blind3 error was read), rendered in sizes no other split uses (7.75, 9.75, 11.75, 12.25,
   15 pt) with a mix of the other splits' fonts, so every font/size pair is new
-  (`--split blind4 --seed 4444 --renders 30`), injecting only forms mined from it.
+  (`--split blind4 --seed 4444 --renders 30`), injecting only forms mined from it;
+- blind5: corpus/hyphen/blind5_prose.txt (a region's report on international co-operation and EU
+  projects, foreign names and English project names, written for round 4), rendered in sizes no other
+  split uses (8.4, 9.6, 10.6, 11.4, 12.8 pt) with a mix of the other splits' fonts
+  (`--split blind5 --seed 5555 --renders 24`), injecting only forms mined from it.
 Real hyphens, number ranges, suspended compounds and dashes without a space are rare in that
 prose, so they are injected from inventories mined from the same split's texts plus a short
 hand list (split between train and eval by a stable hash so eval never sees a training phrase).
@@ -83,6 +87,11 @@ BLIND3_TEXTS = [ROOT / "corpus" / "hyphen" / "blind3_prose.txt"]
 BLIND4_FONTS = ["Liberation Serif", "DejaVu Sans", "Liberation Sans Narrow", "DejaVu Serif Condensed",
                 "Carlito", "Carlito", "Caladea", "Caladea", "Linux Libertine O", "Linux Libertine Display O"]
 BLIND4_TEXTS = [ROOT / "corpus" / "hyphen" / "blind4_prose.txt"]
+#: blind5 again mixes the other splits' fonts (sans faces, common in regions' reports, more often) in
+#: sizes no split uses, so every font/size pair is new.
+BLIND5_FONTS = ["Carlito", "Carlito", "Liberation Sans", "Liberation Sans", "DejaVu Sans Condensed",
+                "Linux Biolinum O", "Caladea", "Liberation Serif", "DejaVu Serif", "Linux Libertine O"]
+BLIND5_TEXTS = [ROOT / "corpus" / "hyphen" / "blind5_prose.txt"]
 HAND_HYPHENATED = [
     "EU-projekt", "SFI-grupper", "VA-enheten", "e-tjänster", "IT-stöd", "e-post", "KS-beslut", "FN-dagen",
     "covid-19", "ESF-rådet", "GIS-data", "PM-nivå", "LSS-boende", "CO2-utsläpp", "A-kassan", "T-banan",
@@ -209,9 +218,10 @@ def text_paragraphs(path: Path) -> list[str]:
 def sources(split: str, rng: random.Random) -> dict[str, list[str]]:
     """name -> paragraphs for one split."""
     found: dict[str, list[str]] = {}
-    if split in ("blind2", "blind3", "blind4"):
+    if split in ("blind2", "blind3", "blind4", "blind5"):
         # Whole documents, so each rendering has a real report's vocabulary.
-        texts = {"blind2": BLIND2_TEXTS, "blind3": BLIND3_TEXTS, "blind4": BLIND4_TEXTS}[split]
+        texts = {"blind2": BLIND2_TEXTS, "blind3": BLIND3_TEXTS, "blind4": BLIND4_TEXTS,
+                 "blind5": BLIND5_TEXTS}[split]
         return {path.stem.replace(".", "-"): text_paragraphs(path) for path in texts}
     if split == "fresh":
         # PUD documents are two or three sentences: ten at a time make a document with a vocabulary.
@@ -371,8 +381,17 @@ FODT = """<?xml version="1.0" encoding="UTF-8"?>
 
 def random_render(
     rng: random.Random, fresh: bool = False, blind2: bool = False, blind3: bool = False,
-    blind4: bool = False,
+    blind4: bool = False, blind5: bool = False,
 ) -> dict[str, object]:
+    if blind5:
+        # Sizes no other split uses; A4/A5-like pages (8-21 cm) and one in four 6.5-8 cm columns.
+        narrow = rng.random() < 0.25
+        return {
+            "font": rng.choice(BLIND5_FONTS), "size": rng.choice([8.4, 9.6, 10.6, 11.4, 12.8]),
+            "width": round(rng.uniform(6.5, 8.0) if narrow else rng.uniform(8.0, 21.0), 1),
+            "align": rng.choice(["justify", "start", "start"]),
+            "remain": rng.choice([2, 3]), "push": rng.choice([2, 3]),
+        }
     if blind4:
         # Sizes no other split uses, in report-like page widths (8-21 cm, 5-18 cm of text) and a few
         # columns of 6.5-8 cm pages; every font/size pair is new.
@@ -496,7 +515,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--renders", type=int, default=3, help="renderings per source document")
-    parser.add_argument("--split", choices=["train", "eval", "both", "fresh", "blind2", "blind3", "blind4"],
+    parser.add_argument("--split", choices=["train", "eval", "both", "fresh", "blind2", "blind3", "blind4",
+                                                "blind5"],
                         default="both")
     parser.add_argument("--limit", type=int, default=0, help="at most this many source documents per split")
     parser.add_argument("--seed", type=int, default=7)
@@ -513,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
                 docs = dict(list(docs.items())[: args.limit])
             hyphenated, suspended = mine_inventories([p for ps in docs.values() for p in ps])
             # The blind splits inject only forms of their own texts, never a hand-listed one.
-            if split not in ("blind2", "blind3", "blind4"):
+            if split not in ("blind2", "blind3", "blind4", "blind5"):
                 # The fresh split injects only forms of the eval half: none was ever injected in training.
                 half = "eval" if split == "fresh" else split
                 hyphenated = [h for h in hyphenated + HAND_HYPHENATED if stable_half(h) == half]
@@ -530,7 +550,8 @@ def main(argv: list[str] | None = None) -> int:
                 for copy in range(args.renders):
                     injected = [inject(p, hyphenated, suspended, rng, named) for p in paragraphs]
                     render = random_render(rng, fresh=split == "fresh", blind2=split == "blind2",
-                                           blind3=split == "blind3", blind4=split == "blind4")
+                                           blind3=split == "blind3", blind4=split == "blind4",
+                                           blind5=split == "blind5")
                     key = re.sub(r"[^\w-]", "_", f"{name}-r{copy}")
                     jobs[key] = (name, render, "\n".join(injected))
                     fodts[key] = to_fodt(injected, render)

@@ -563,3 +563,23 @@ def test_blind4_split_uses_its_own_text_and_sizes_no_other_split_uses():
     docs = generator.sources("blind4", rng)
     assert set(docs) == {"blind4_prose"}
     assert sum(len(p.split()) for p in docs["blind4_prose"]) >= 2400
+
+
+def test_blind5_split_uses_its_own_text_and_sizes_no_other_split_uses():
+    import random
+
+    generator = _generator()
+    rng = random.Random(5)
+    renders = [generator.random_render(rng, blind5=True) for _ in range(60)]
+    assert {r["font"] for r in renders} <= set(generator.BLIND5_FONTS)
+    # The sizes of train/eval, fresh, blind2, blind3 and blind4, in that order.
+    used = {9, 10, 10.5, 11, 12, 8.5, 9.5, 11.5, 13, 8, 9.25, 10.75, 12.5, 14, 8.75, 10.25, 11.25, 13.5,
+            7.75, 9.75, 11.75, 12.25, 15}
+    assert not {r["size"] for r in renders} & used
+    assert all(6.5 <= r["width"] <= 21.0 for r in renders)
+    other = [generator.random_render(rng, **{flag: True}) for flag in ("fresh", "blind2", "blind3", "blind4")
+             for _ in range(30)] + [generator.random_render(rng) for _ in range(30)]
+    assert not {(r["font"], r["size"]) for r in renders} & {(r["font"], r["size"]) for r in other}
+    docs = generator.sources("blind5", rng)
+    assert set(docs) == {"blind5_prose"}
+    assert sum(len(p.split()) for p in docs["blind5_prose"]) >= 2900
