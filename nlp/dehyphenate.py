@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -196,7 +197,16 @@ def _linking_s(head: str) -> bool:
     return head.endswith("s") and (_zipf(head[:-1]) >= 2.0 or len(head) >= 8)
 
 
-_VOWEL = re.compile(r"[aeiouyåäöéüæø]", re.IGNORECASE)
+_VOWEL_LETTERS = re.compile(r"[aeiouyæøœ]", re.IGNORECASE)
+
+
+def _has_vowel(text: str) -> bool:
+    """A vowel with or without accents: foreign names break at syllables too (`Ślą-skie`, `Ís-land`).
+
+    Decomposed (NFD), every accented Latin vowel is its base letter plus a combining mark, so one
+    small class covers å/ä/ö, é, ü and the Polish, Icelandic or Czech vowels alike.
+    """
+    return _VOWEL_LETTERS.search(unicodedata.normalize("NFD", text)) is not None
 _ADJECTIVE = ("isk", "iskt", "iska", "sk", "ska", "skt")
 
 
@@ -273,7 +283,7 @@ class Evidence:
             "linking_s": float(self.head.endswith("s")),
             "vocab_prefix": math.log1p(self.vocab_prefix),
             "zipf_stem_en": self.zipf_stem_en,
-            "head_no_vowel": float(not _VOWEL.search(self.head)),
+            "head_no_vowel": float(not _has_vowel(self.head)),
             "adjective_pair": float(
                 self.head.endswith(_ADJECTIVE) and self.right.endswith(_ADJECTIVE + ("a", "t"))
             ),
@@ -538,9 +548,9 @@ def _certain(stem: str, right: str, left: str) -> tuple[str, str] | None:
         return KEEP, f"direction pair {head}-{bare}"
     if head.lower() in HYPHEN_PREFIXES and _word_like(bare) and _zipf(head + bare) < 2.0:
         return KEEP, f"prefix {head!r} is written with a hyphen"
-    if head.isalpha() and not _VOWEL.search(head):
+    if head.isalpha() and not _has_vowel(head):
         return KEEP, f"no vowel in {head!r}: an abbreviation, never a syllable"
-    if bare.isalpha() and not _VOWEL.search(bare) and head[:1].islower():
+    if bare.isalpha() and not _has_vowel(bare) and head[:1].islower():
         return KEEP, f"no vowel in {bare!r}: an abbreviation, never a syllable"
     if right[:1].isupper():
         return KEEP, "capital after the hyphen"

@@ -583,3 +583,16 @@ def test_blind5_split_uses_its_own_text_and_sizes_no_other_split_uses():
     docs = generator.sources("blind5", rng)
     assert set(docs) == {"blind5_prose"}
     assert sum(len(p.split()) for p in docs["blind5_prose"]) >= 2900
+
+
+@pytest.mark.parametrize("left, right", [("Ślą-", "skie"), ("Łódź-", "kie"), ("Ís-", "lands")])
+def test_accented_foreign_vowels_are_vowels(left, right):
+    """Bug (blind5): `Ślą-skie` was kept as a vowel-less abbreviation because `ą` was no vowel."""
+    decision, reason = decide(left, right, Counter(), "regionen")
+    assert "no vowel" not in reason
+
+
+@pytest.mark.parametrize("left, right", [("hbtq-", "frågor"), ("SMS-", "tjänst"), ("Ślą-", "skie")])
+def test_vowel_check_still_tells_abbreviations_apart(left, right):
+    decision, _ = decide(left, right, Counter(), "om")
+    assert decision == (JOIN if left == "Ślą-" else KEEP)
