@@ -59,6 +59,7 @@ import sys
 import tempfile
 import unicodedata
 from pathlib import Path
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -379,58 +380,51 @@ FODT = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def random_render(
-    rng: random.Random, fresh: bool = False, blind2: bool = False, blind3: bool = False,
-    blind4: bool = False, blind5: bool = False,
-) -> dict[str, object]:
-    if blind5:
-        # Sizes no other split uses; A4/A5-like pages (8-21 cm) and one in four 6.5-8 cm columns.
-        narrow = rng.random() < 0.25
-        return {
-            "font": rng.choice(BLIND5_FONTS), "size": rng.choice([8.4, 9.6, 10.6, 11.4, 12.8]),
-            "width": round(rng.uniform(6.5, 8.0) if narrow else rng.uniform(8.0, 21.0), 1),
-            "align": rng.choice(["justify", "start", "start"]),
-            "remain": rng.choice([2, 3]), "push": rng.choice([2, 3]),
-        }
-    if blind4:
-        # Sizes no other split uses, in report-like page widths (8-21 cm, 5-18 cm of text) and a few
-        # columns of 6.5-8 cm pages; every font/size pair is new.
-        narrow = rng.random() < 0.3
-        return {
-            "font": rng.choice(BLIND4_FONTS), "size": rng.choice([7.75, 9.75, 11.75, 12.25, 15]),
-            "width": round(rng.uniform(6.5, 8.0) if narrow else rng.uniform(8.0, 21.0), 1),
-            "align": rng.choice(["justify", "justify", "start"]),
-            "remain": rng.choice([2, 3]), "push": rng.choice([2, 3]),
-        }
-    if blind3:
-        # Widths outside every other split's ranges (columns of 2.3-2.9 cm, or pages of 24.2-27 cm),
-        # sizes and fonts no other split uses, remain/push counts of 2-4.
-        narrow = rng.random() < 0.6
-        return {
-            "font": rng.choice(BLIND3_FONTS), "size": rng.choice([8.75, 10.25, 11.25, 13.5]),
-            "width": round(rng.uniform(5.3, 5.9) if narrow else rng.uniform(24.2, 27.0), 1),
-            "align": rng.choice(["justify", "start"]),
-            "remain": rng.choice([2, 3, 4]), "push": rng.choice([2, 3, 4]),
-        }
-    if blind2:
-        # Columns narrower and pages wider than any other split's, in sizes no other split uses.
-        narrow = rng.random() < 0.7
-        return {
-            "font": rng.choice(BLIND2_FONTS), "size": rng.choice([8, 9.25, 10.75, 12.5, 14]),
-            "width": round(rng.uniform(6.0, 7.4) if narrow else rng.uniform(21.1, 24.0), 1),
-            "align": rng.choice(["justify", "start"]),
-            "remain": rng.choice([2, 3]), "push": rng.choice([2, 3]),
-        }
-    if fresh:
-        return {
-            "font": rng.choice(FRESH_FONTS), "size": rng.choice([8.5, 9.5, 11.5, 13]),
-            "width": round(rng.uniform(7.5, 21.0), 1), "align": rng.choice(["justify", "start", "start"]),
-            "remain": rng.choice([2, 3, 4]), "push": rng.choice([2, 3, 4]),
-        }
+class RenderSpec(NamedTuple):
+    """How one split draws its renderings. The blind splits draw a narrow column with probability
+    `narrow_share` (from `narrow` cm, else `wide` cm); the others draw one width from `wide`."""
+
+    fonts: tuple[str, ...]
+    sizes: tuple[float, ...]
+    wide: tuple[float, float]
+    aligns: tuple[str, ...]
+    remain: tuple[int, ...]
+    push: tuple[int, ...]
+    narrow_share: float | None = None
+    narrow: tuple[float, float] = (0.0, 0.0)
+
+
+RENDER_SPECS: dict[str, RenderSpec] = {
+    # Sizes no other split uses; A4/A5-like pages (8-21 cm) and one in four 6.5-8 cm columns.
+    "blind5": RenderSpec(tuple(BLIND5_FONTS), (8.4, 9.6, 10.6, 11.4, 12.8), (8.0, 21.0),
+                         ("justify", "start", "start"), (2, 3), (2, 3), 0.25, (6.5, 8.0)),
+    # Sizes no other split uses, in report-like page widths (8-21 cm, 5-18 cm of text) and a few
+    # columns of 6.5-8 cm pages; every font/size pair is new.
+    "blind4": RenderSpec(tuple(BLIND4_FONTS), (7.75, 9.75, 11.75, 12.25, 15), (8.0, 21.0),
+                         ("justify", "justify", "start"), (2, 3), (2, 3), 0.3, (6.5, 8.0)),
+    # Widths outside every other split's ranges (columns of 2.3-2.9 cm, or pages of 24.2-27 cm),
+    # sizes and fonts no other split uses, remain/push counts of 2-4.
+    "blind3": RenderSpec(tuple(BLIND3_FONTS), (8.75, 10.25, 11.25, 13.5), (24.2, 27.0),
+                         ("justify", "start"), (2, 3, 4), (2, 3, 4), 0.6, (5.3, 5.9)),
+    # Columns narrower and pages wider than any other split's, in sizes no other split uses.
+    "blind2": RenderSpec(tuple(BLIND2_FONTS), (8, 9.25, 10.75, 12.5, 14), (21.1, 24.0),
+                         ("justify", "start"), (2, 3), (2, 3), 0.7, (6.0, 7.4)),
+    "fresh": RenderSpec(tuple(FRESH_FONTS), (8.5, 9.5, 11.5, 13), (7.5, 21.0),
+                        ("justify", "start", "start"), (2, 3, 4), (2, 3, 4)),
+    "train": RenderSpec(tuple(FONTS), (9, 10, 10.5, 11, 12), (8.0, 19.0),
+                        ("justify", "justify", "start"), (2, 2, 3), (2, 2, 3)),
+}
+
+
+def random_render(rng: random.Random, split: str = "train") -> dict[str, object]:
+    """A rendering drawn for `split` (train and eval share one spec; the others have their own)."""
+    spec = RENDER_SPECS.get(split, RENDER_SPECS["train"])
+    narrow = spec.narrow_share is not None and rng.random() < spec.narrow_share
+    font, size = rng.choice(spec.fonts), rng.choice(spec.sizes)
     return {
-        "font": rng.choice(FONTS), "size": rng.choice([9, 10, 10.5, 11, 12]),
-        "width": round(rng.uniform(8.0, 19.0), 1), "align": rng.choice(["justify", "justify", "start"]),
-        "remain": rng.choice([2, 2, 3]), "push": rng.choice([2, 2, 3]),
+        "font": font, "size": size,
+        "width": round(rng.uniform(*spec.narrow) if narrow else rng.uniform(*spec.wide), 1),
+        "align": rng.choice(spec.aligns), "remain": rng.choice(spec.remain), "push": rng.choice(spec.push),
     }
 
 
@@ -549,9 +543,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, paragraphs in docs.items():
                 for copy in range(args.renders):
                     injected = [inject(p, hyphenated, suspended, rng, named) for p in paragraphs]
-                    render = random_render(rng, fresh=split == "fresh", blind2=split == "blind2",
-                                           blind3=split == "blind3", blind4=split == "blind4",
-                                           blind5=split == "blind5")
+                    render = random_render(rng, split)
                     key = re.sub(r"[^\w-]", "_", f"{name}-r{copy}")
                     jobs[key] = (name, render, "\n".join(injected))
                     fodts[key] = to_fodt(injected, render)

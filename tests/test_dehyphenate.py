@@ -386,7 +386,7 @@ def test_blind2_split_uses_shipped_text_and_renders_no_other_split_uses():
     generator = _generator()
     assert not set(generator.BLIND2_FONTS) & (set(generator.FONTS) | set(generator.FRESH_FONTS))
     rng = random.Random(2)
-    renders = [generator.random_render(rng, blind2=True) for _ in range(60)]
+    renders = [generator.random_render(rng, "blind2") for _ in range(60)]
     assert {r["font"] for r in renders} <= set(generator.BLIND2_FONTS)
     # Page widths outside the train/eval (8-19 cm) and fresh (7.5-21 cm) ranges; sizes none of them uses.
     assert all(r["width"] < 7.5 or r["width"] > 21.0 for r in renders)
@@ -402,7 +402,7 @@ def test_fresh_split_renders_with_fonts_the_other_splits_never_use():
 
     generator = _generator()
     rng = random.Random(1)
-    fresh = [generator.random_render(rng, fresh=True) for _ in range(50)]
+    fresh = [generator.random_render(rng, "fresh") for _ in range(50)]
     assert {r["font"] for r in fresh} <= set(generator.FRESH_FONTS)
     assert not set(generator.FRESH_FONTS) & set(generator.FONTS)
     assert {r["font"] for r in (generator.random_render(rng) for _ in range(50))} <= set(generator.FONTS)
@@ -495,7 +495,7 @@ def test_blind3_split_uses_its_own_text_fonts_sizes_and_widths():
     others = set(generator.FONTS) | set(generator.FRESH_FONTS) | set(generator.BLIND2_FONTS)
     assert not set(generator.BLIND3_FONTS) & others
     rng = random.Random(5)
-    renders = [generator.random_render(rng, blind3=True) for _ in range(60)]
+    renders = [generator.random_render(rng, "blind3") for _ in range(60)]
     assert {r["font"] for r in renders} <= set(generator.BLIND3_FONTS)
     # Outside train/eval (8-19 cm), fresh (7.5-21 cm) and blind2 (6.0-7.4, 21.1-24 cm) widths.
     assert all(r["width"] < 6.0 or r["width"] > 24.0 for r in renders)
@@ -555,7 +555,7 @@ def test_blind4_split_uses_its_own_text_and_sizes_no_other_split_uses():
 
     generator = _generator()
     rng = random.Random(6)
-    renders = [generator.random_render(rng, blind4=True) for _ in range(60)]
+    renders = [generator.random_render(rng, "blind4") for _ in range(60)]
     assert {r["font"] for r in renders} <= set(generator.BLIND4_FONTS)
     used = {9, 10, 10.5, 11, 12, 8.5, 9.5, 11.5, 13, 8, 9.25, 10.75, 12.5, 14, 8.75, 10.25, 11.25, 13.5}
     assert not {r["size"] for r in renders} & used
@@ -570,14 +570,14 @@ def test_blind5_split_uses_its_own_text_and_sizes_no_other_split_uses():
 
     generator = _generator()
     rng = random.Random(5)
-    renders = [generator.random_render(rng, blind5=True) for _ in range(60)]
+    renders = [generator.random_render(rng, "blind5") for _ in range(60)]
     assert {r["font"] for r in renders} <= set(generator.BLIND5_FONTS)
     # The sizes of train/eval, fresh, blind2, blind3 and blind4, in that order.
     used = {9, 10, 10.5, 11, 12, 8.5, 9.5, 11.5, 13, 8, 9.25, 10.75, 12.5, 14, 8.75, 10.25, 11.25, 13.5,
             7.75, 9.75, 11.75, 12.25, 15}
     assert not {r["size"] for r in renders} & used
     assert all(6.5 <= r["width"] <= 21.0 for r in renders)
-    other = [generator.random_render(rng, **{flag: True}) for flag in ("fresh", "blind2", "blind3", "blind4")
+    other = [generator.random_render(rng, flag) for flag in ("fresh", "blind2", "blind3", "blind4")
              for _ in range(30)] + [generator.random_render(rng) for _ in range(30)]
     assert not {(r["font"], r["size"]) for r in renders} & {(r["font"], r["size"]) for r in other}
     docs = generator.sources("blind5", rng)
