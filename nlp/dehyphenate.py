@@ -655,12 +655,13 @@ def document_vocabulary(lines: list[str]) -> Counter[str]:
         counts.update(match.group(0).lower() for match in matches)
         for previous, match in zip(matches, matches[1:], strict=False):
             word = match.group(0)
+            # The case tests first: they fail for almost every word, and the rest is the costly part.
+            if not (word[:1].isupper() and not word.isupper() and previous.group(0)[:1].islower()):
+                continue
             # Not a word cut by a hyphen (`Gäl-` at a line end): that is the very break being weighed.
             cut = text[match.end():match.end() + 1] in tuple(HYPHENS)
             after_stop = any(stop in text[previous.end():match.start()] for stop in ".!?:•")
-            if word[:1].isupper() and not word.isupper() and previous.group(0)[:1].islower() and not (
-                cut or after_stop
-            ):
+            if not (cut or after_stop):
                 counts[NAME_MARK + word] += 1
     return counts
 

@@ -133,10 +133,11 @@ class _Context:
     named: dict[int, int] = field(default_factory=dict)  # end token -> start token of ORG/LOC candidates
     named_norm: dict[tuple[int, int], str] = field(default_factory=dict)  # (start, end) -> its norm
     covered: set[int] = field(default_factory=set)  # tokens inside some ORG/LOC candidate
+    texts: list[str] = field(default_factory=list)  # every token's text: the rules' loops skip by it
 
 
 def _context(doc: Doc) -> _Context:
-    ctx = _Context()
+    ctx = _Context(texts=[token.text for token in doc])
     for span in doc.spans.get(CANDIDATES, []):
         if span.label_ not in ("ORG", "LOC"):
             continue
@@ -191,7 +192,10 @@ def _name_start(doc: Doc, end: int, ctx: _Context) -> int:
         token = doc[start - 1]
         if not _same_line(token, doc[start]):
             break
-        if start - 1 in ctx.named and token.i + 1 == start:
+        # `start in ctx.named` keeps this from raising KeyError where a name ends one token earlier
+        # (`Oslo och Arctic Business Summit`); the test on `start - 1` is kept as it was, so that every
+        # text that did not raise keeps its events (the lead decides whether `start - 1` was meant).
+        if start - 1 in ctx.named and start in ctx.named and token.i + 1 == start:
             # A registered name ends here: take all of it (`Region Norrbotten`, `Sveriges`).
             first = ctx.named[start]
             if all(_same_line(doc[k], doc[k + 1]) for k in range(first, start - 1)):
@@ -260,8 +264,11 @@ def _extend_right(doc: Doc, end: int, ctx: _Context, allcaps: bool) -> int:
 def _compounds(doc: Doc, ctx: _Context) -> list[_Found]:
     """Capitalised event compounds with their names, and names before lower-case event compounds."""
     found: list[_Found] = []
-    for token in doc:
-        match = _COMPOUND.match(token.text) if token.text.endswith(_COMPOUND_ENDINGS) else None
+    for i, text in enumerate(ctx.texts):
+        if not text.endswith(_COMPOUND_ENDINGS):
+            continue
+        token = doc[i]
+        match = _COMPOUND.match(text)
         if not match or len(match["prefix"]) < _MIN_PREFIX or _generic(match["prefix"], match["head"]):
             continue
         head, genitive = match["head"], bool(match["gen"])
@@ -292,8 +299,7 @@ def _compounds(doc: Doc, ctx: _Context) -> list[_Found]:
 def _english(doc: Doc, ctx: _Context) -> list[_Found]:
     """A capitalised name before an English head word (`Emigration Expo`, `Green Deal Talk`)."""
     found: list[_Found] = []
-    for token in doc:
-        text = token.text
+    for i, text in enumerate(ctx.texts):
         if not text[:1].isupper():
             continue  # every English head is capitalised
         base, genitive = text, False
@@ -303,8 +309,9 @@ def _english(doc: Doc, ctx: _Context) -> list[_Found]:
                 if text.endswith(ending) and stem in _ENGLISH_HEADS and stem not in _ENGLISH_NO_GENITIVE:
                     base, genitive = stem, True
                     break
-        if base not in _ENGLISH_HEADS or token.i == 0:
+        if base not in _ENGLISH_HEADS or i == 0:
             continue
+        token = doc[i]
         start = _name_start(doc, token.i, ctx)
         if start == token.i:
             continue
@@ -381,10 +388,11 @@ def _title(doc: Doc, i: int) -> _Found | None:
 def _introduced(doc: Doc, ctx: _Context) -> list[_Found]:
     """Names and titles after a common noun that introduces them (`festivalen X`, `utställningen X`)."""
     found: list[_Found] = []
-    for token in doc[:-1]:
-        lower = token.text.lower()
+    for i, text in enumerate(ctx.texts[:-1]):
+        lower = text.lower()
         if lower not in _INTRO_WORDS and lower not in _EXHIBITION_WORDS:
             continue
+        token = doc[i]
         nxt = doc[token.i + 1]
         if not _same_line(token, nxt):
             continue
@@ -406,10 +414,10 @@ def _norm(span: Span, genitive: bool) -> str:
     return text
 
 
-def _recurrences(doc: Doc, names: set[str], taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
-    """Further occurrences of names already found, also in the genitive (`Vårsalongens`)."""
+def _recurrences(text: str, names: set[str], taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Further occurrences in the Doc's `text` of names already found, also in the genitive
+    (`Vårsalongens`)."""
     out: list[tuple[int, int, str]] = []
-    text = doc.text
     for name in sorted(names, key=len, reverse=True):
         for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?::s|s)?(?![\w-])", text):
             start, end = match.span()
@@ -420,11 +428,40 @@ def _recurrences(doc: Doc, names: set[str], taken: list[tuple[int, int]]) -> lis
     return out
 
 
+#: What each rule needs somewhere in the text before it can find anything: a token the rule acts on
+#: contains one of these strings (`_compounds`: a token ending in a head; `_english`: an English head,
+#: maybe with a genitive; `_introduced`: an introducing noun, in the lower-cased text). Most texts hold
+#: none of them, and a few substring tests cost much less than the rules' loops over the tokens (and
+#: less than one regular expression of alternatives).
+_COMPOUND_TRIGGERS = tuple(_HEADS)
+_ENGLISH_TRIGGERS = tuple(sorted(_ENGLISH_HEADS))
+_INTRO_TRIGGERS = tuple(sorted(_INTRO_WORDS | _EXHIBITION_WORDS))
+
+
+def _rules_for(text: str) -> list:
+    """The rules that can find something in `text`, in their order in `find_events`."""
+    rules = []
+    if any(head in text for head in _COMPOUND_TRIGGERS):
+        rules.append(_compounds)
+    if any(head in text for head in _ENGLISH_TRIGGERS):
+        rules.append(_english)
+    # Lower-casing the whole text lower-cases each token alike (no letter of these words has a
+    # context-dependent lower case).
+    lowered = text.lower()
+    if any(word in lowered for word in _INTRO_TRIGGERS):
+        rules.append(_introduced)
+    return rules
+
+
 def find_events(doc: Doc) -> list[tuple[int, int, str]]:
     """(start_char, end_char, norm) of every event name in the Doc, in text order."""
+    text = doc.text
+    rules = _rules_for(text)
+    if not rules:
+        return []
     ctx = _context(doc)
     spans: dict[tuple[int, int], str] = {}
-    for item in _compounds(doc, ctx) + _english(doc, ctx) + _introduced(doc, ctx):
+    for item in [item for rule in rules for item in rule(doc, ctx)]:
         span = doc[item.start : item.end]
         key = (span.start_char, span.end_char)
         spans.setdefault(key, _norm(span, item.genitive))
@@ -436,7 +473,7 @@ def find_events(doc: Doc) -> list[tuple[int, int, str]]:
             kept.append(key)
     names = {spans[key] for key in kept}
     found = [(start, end, spans[(start, end)]) for start, end in kept]
-    found += _recurrences(doc, names, list(kept))
+    found += _recurrences(text, names, list(kept))
     return sorted(found)
 
 

@@ -113,8 +113,9 @@ class Gazetteer:
                                      raw.get("match", "exact"), tokens))
         return cls(entries)
 
-    def hits(self, doc: Doc) -> Iterator[Hit]:
-        lower = [t.lower_ for t in doc]
+    def hits(self, doc: Doc, lower: list[str] | None = None) -> Iterator[Hit]:
+        """List matches; `lower`, every token's lower case, when the caller has it already."""
+        lower = [t.lower_ for t in doc] if lower is None else lower
         for start in range(len(doc)):
             node = self.trie
             for pos in range(start, len(doc)):
@@ -189,6 +190,32 @@ def _rare(tok: Token) -> bool:
 
 
 @dataclass(frozen=True)
+class _Words:
+    """Every token's text, lower case, `is_alpha` and `_is_capitalised_word`, read once per Doc.
+
+    The rules look at every token, and almost none starts a name; reading these from lists, and making
+    a Token only where a rule may fire, costs a fraction of a Token object per token and rule.
+    """
+
+    texts: list[str]
+    lowers: list[str]
+    alpha: list[bool]
+    caps: list[bool]
+
+    @classmethod
+    def of(cls, doc: Doc) -> _Words:
+        texts, lowers = [], []
+        for tok in doc:
+            texts.append(tok.text)
+            lowers.append(tok.lower_)
+        # spaCy's IS_ALPHA and IS_UPPER are these str methods of the token text (spacy.lang.lex_attrs);
+        # reading them back through Doc.to_array costs more than asking the strings again.
+        alpha = [text.isalpha() for text in texts]
+        caps = [a and text[0].isupper() and not text.isupper() for text, a in zip(texts, alpha, strict=True)]
+        return cls(texts, lowers, alpha, caps)
+
+
+@dataclass(frozen=True)
 class Candidate:
     start: int
     end: int
@@ -212,23 +239,25 @@ class GazetteerMatcher:
         return doc
 
     def candidates(self, doc: Doc) -> list[Candidate]:
-        hits = list(self.gazetteer.hits(doc))
+        words = _Words.of(doc)
+        hits = list(self.gazetteer.hits(doc, words.lowers))
         places: dict[int, list[Hit]] = {}
         for hit in hits:
             if hit.entry.type == "LOC":
                 places.setdefault(hit.start, []).append(hit)
         found = [self._from_hit(doc, hit) for hit in hits]
-        found += list(_rule_candidates(doc, places, hits, self.gazetteer))
-        found += list(_suspended_compounds(doc, places, self.gazetteer))
+        found += list(_rule_candidates(doc, places, hits, self.gazetteer, words))
+        found += list(_suspended_compounds(doc, places, self.gazetteer, words))
         found += list(_located(doc, found, places))
         found = _maximal(found)
-        found += list(_abbreviations(doc, found))
+        found += list(_abbreviations(doc, found, words))
         found = _maximal(found)
         place_starts = {start: [h.end for h in group] for start, group in places.items()}
         context = list(orgcontext.context_candidates(
             doc, found, place_starts, sentence_initial,
             lambda start, end, label, genitive: Candidate(
-                start, end, label, _norm(doc, start, end) if genitive else doc[start:end].text, None)))
+                start, end, label, _norm(doc, start, end) if genitive else doc[start:end].text, None),
+            words.texts, words.lowers))
         if not context:
             return found
         # The context says what a listed place stands for here (`Region Norrbotten och Västerbotten`).
@@ -251,11 +280,17 @@ def _place_ends(places: dict[int, list[Hit]], i: int) -> list[Hit]:
 
 
 def _rule_candidates(
-    doc: Doc, places: dict[int, list[Hit]], hits: list[Hit], gaz: Gazetteer
+    doc: Doc, places: dict[int, list[Hit]], hits: list[Hit], gaz: Gazetteer, words: _Words
 ) -> Iterator[Candidate]:
     n = len(doc)
-    for i, tok in enumerate(doc):
-        low = tok.lower_
+    for i, low in enumerate(words.lowers):
+        text = words.texts[i]
+        stem = strip_genitive(low) if low.endswith("s") else low
+        # Every rule below starts from one of these; for the other tokens no Token need be made.
+        if not (low in {"kommun", "kommuns"} or text in {"Region", "Länsstyrelsen"} or text in UNIT_HEADS
+                or stem.endswith(UNIT_SUFFIXES)):
+            continue
+        tok = doc[i]
         # <Place> kommun, <Place>s kommun; an unknown capitalised word only if rare and mid-sentence.
         if low in {"kommun", "kommuns"} and i > 0:
             starts = [h.start for h in hits if h.end == i and h.entry.type == "LOC"]
@@ -272,7 +307,6 @@ def _rule_candidates(
             if tok.text == "Region" and j < n and _is_capitalised_word(doc[j]) and _rare(doc[j]):
                 yield Candidate(i, j + 1, "ORG", _norm(doc, i, j + 1), None)
         # Units: Kulturenheten, Regionala utvecklingsavdelningen.
-        stem = strip_genitive(low) if low.endswith("s") else low
         # endswith(tuple) first: this runs on every token, and almost none is a unit name.
         suffix = stem.endswith(UNIT_SUFFIXES) and next(
             (s for s in UNIT_SUFFIXES if stem.endswith(s) and len(stem) >= len(s) + 3), None)
@@ -286,8 +320,8 @@ def _rule_candidates(
             end = _line_end(doc, i)
             if end is not None:
                 yield Candidate(i, end, "ORG", doc[i:end].text, None)
-    yield from _institutions(doc, places)
-    yield from _name_rules(doc, places, gaz)
+    yield from _institutions(doc, places, words)
+    yield from _name_rules(doc, places, gaz, words)
 
 
 def _located(doc: Doc, found: list[Candidate], places: dict[int, list[Hit]]) -> Iterator[Candidate]:
@@ -312,9 +346,8 @@ def _line_end(doc: Doc, start: int) -> int | None:
     return end if end - start <= HEADING_MAX_TOKENS else None
 
 
-def _head_stem(tok: Token) -> str:
-    """Lower-case head noun without genitive or definite ending (`Kammarorkesterns` -> `kammarorkester`)."""
-    low = tok.lower_
+def _head_stem(low: str) -> str:
+    """Lower-case head noun without genitive or definite ending (`kammarorkesterns` -> `kammarorkester`)."""
     if low.endswith(("ens", "ets", "ans", "ns")) or low.endswith("s") and not low.endswith(("hus", "ss")):
         low = low[:-1]
     for ending in ("en", "et", "n"):
@@ -323,52 +356,61 @@ def _head_stem(tok: Token) -> str:
     return low
 
 
-def _has_head(tok: Token, heads: tuple[str, ...]) -> bool:
-    low = tok.lower_
-    return low.endswith(heads) or strip_genitive(low).endswith(heads) or _head_stem(tok).endswith(heads)
+def _has_head(low: str, heads: tuple[str, ...]) -> bool:
+    """Whether the lower-case word `low` ends in one of `heads`, also without genitive or definite ending."""
+    return low.endswith(heads) or strip_genitive(low).endswith(heads) or _head_stem(low).endswith(heads)
 
 
-def _institutions(doc: Doc, places: dict[int, list[Hit]]) -> Iterator[Candidate]:
+def _institutions(doc: Doc, places: dict[int, list[Hit]], words: _Words) -> Iterator[Candidate]:
     """`<Place>(s) [läns] [adjective-ska] <head>`, `<Capitalised> [<Capitalised>] <Capitalised head>`."""
     n = len(doc)
+    texts, lowers, alpha, caps = words.texts, words.lowers, words.alpha, words.caps
     for start in range(n):
+        if start not in places and not caps[start]:
+            continue  # no first word starts here
         firsts = [(h.end, True) for h in _place_ends(places, start)]
-        if _is_capitalised_word(doc[start]):
+        if caps[start]:
             firsts.append((start + 1, False))
         for first_end, known in sorted(set(firsts)):
             j = first_end
-            if j < n and doc[j].lower_ == "läns":
+            if j < n and lowers[j] == "läns":
                 j += 1
-            if j < n and doc[j].is_lower and doc[j].lower_.endswith("ska") and known:
+            # str.islower, str.isupper: spaCy's Token.is_lower and is_upper (spacy.lang.lex_attrs).
+            if j < n and texts[j].islower() and lowers[j].endswith("ska") and known:
                 j += 1
             for extra in range(3):
-                if j + extra >= n or not doc[j + extra].is_alpha:
+                k = j + extra  # the head
+                if k >= n or not alpha[k]:
                     break
-                head = doc[j + extra]
-                capital_head = _is_capitalised_word(head)
-                if extra and not (capital_head or head.is_upper):
+                capital_head, upper_head = caps[k], texts[k].isupper()
+                if extra and not (capital_head or upper_head):
                     break
-                end = j + extra + 1
-                locative = start > 0 and doc[start - 1].lower_ in LOCATIVE
-                if not extra and known and _has_head(head, LOC_HEADS):
+                end = k + 1
+                locative = start > 0 and lowers[start - 1] in LOCATIVE
+                if not extra and known and _has_head(lowers[k], LOC_HEADS):
                     yield Candidate(start, end, "LOC", doc[start:end].text, None)
-                elif (_has_head(head, ORG_HEADS) and (known and not extra or capital_head)
-                      or head.text in ORG_PLURAL_HEADS and known and not extra):
+                elif (_has_head(lowers[k], ORG_HEADS) and (known and not extra or capital_head)
+                      or texts[k] in ORG_PLURAL_HEADS and known and not extra):
                     label = "LOC" if locative and not capital_head else "ORG"
                     yield Candidate(start, end, label, _norm(doc, start, end), None)
-                if not (capital_head or head.is_upper):
+                if not (capital_head or upper_head):
                     break
 
 
-def _name_rules(doc: Doc, places: dict[int, list[Hit]], gaz: Gazetteer) -> Iterator[Candidate]:
+def _name_rules(doc: Doc, places: dict[int, list[Hit]], gaz: Gazetteer, words: _Words) -> Iterator[Candidate]:
     """Name shapes that need no list: ministries, regional institutions, sites, English names."""
     n = len(doc)
-    for i, tok in enumerate(doc):
-        low = tok.lower_
-        if not tok.is_alpha:
+    for i, low in enumerate(words.lowers):
+        if not words.alpha[i]:
             continue
+        text = words.texts[i]
+        # Each rule needs one of these: a long word, a capitalised one, a place, or its own word.
+        if not (words.caps[i] or len(low) > 14 or i in places or text in {"Kungliga", "Kungl."}
+                or text in ENGLISH_ORG_HEADS):
+            continue
+        tok = doc[i]
         # Ministries, with a suspended first part: `Arbets- och näringsministeriet`.
-        if len(low) > 14 and _has_head(tok, MINISTRY_SUFFIXES):
+        if len(low) > 14 and _has_head(low, MINISTRY_SUFFIXES):
             start = i - 2 if i >= 2 and doc[i - 1].lower_ == "och" and doc[i - 2].text.endswith("-") else i
             yield Candidate(start, i + 1, "ORG", _norm(doc, start, i + 1), None)
         capitalised = _is_capitalised_word(tok)
@@ -419,14 +461,18 @@ def _name_rules(doc: Doc, places: dict[int, list[Hit]], gaz: Gazetteer) -> Itera
                 yield Candidate(start, i + 1, "ORG", doc[start : i + 1].text, None)
 
 
-def _suspended_compounds(doc: Doc, places: dict[int, list[Hit]], gaz: Gazetteer) -> Iterator[Candidate]:
+def _suspended_compounds(
+    doc: Doc, places: dict[int, list[Hit]], gaz: Gazetteer, words: _Words
+) -> Iterator[Candidate]:
     """`Norr- och Västerbotten`: LOC `Norr-` with norm `Norrbotten` when that name is listed."""
+    texts = words.texts
     for i in range(len(doc) - 2):
+        text = texts[i]
+        if not (text.endswith("-") and len(text) > 2 and text[0].isupper()):
+            continue
+        if words.lowers[i + 1] not in {"och", "eller", ","}:
+            continue
         tok = doc[i]
-        if not (tok.text.endswith("-") and len(tok.text) > 2 and tok.text[0].isupper()):
-            continue
-        if doc[i + 1].lower_ not in {"och", "eller", ","}:
-            continue
         for hit in _place_ends(places, i + 2):
             if hit.end != i + 3:
                 continue
@@ -444,7 +490,7 @@ def _lookup(gaz: Gazetteer, text: str) -> Entry | None:
     return next((e for e in node.get(_END, ()) if e.text == text), None)
 
 
-def _abbreviations(doc: Doc, found: list[Candidate]) -> Iterator[Candidate]:
+def _abbreviations(doc: Doc, found: list[Candidate], words: _Words) -> Iterator[Candidate]:
     """`Kungliga biblioteket (KB)`: ORG KB too, and later bare `KB` in the same text.
 
     When the long form is not known, it is still taken if the abbreviation spells its initials
@@ -453,11 +499,12 @@ def _abbreviations(doc: Doc, found: list[Candidate]) -> Iterator[Candidate]:
     n = len(doc)
     by_end = {c.end: c for c in found if c.label == "ORG"}
     learned: dict[str, str | None] = {}
+    texts = words.texts
     for k in range(1, n - 2):
-        bracket = doc[k].text == "(" and doc[k + 2].text == ")"
+        bracket = texts[k] == "(" and texts[k + 2] == ")"
         # `Centre for hydrogen energy systems Sweden, CH2ESS, har ...`: an apposition between commas is
         # an abbreviation only when it spells the initials (a known name + `, SSAB,` is a list).
-        comma = doc[k].text == "," and doc[k + 2].text in {",", "."}
+        comma = texts[k] == "," and texts[k + 2] in {",", "."}
         if not (bracket or comma) or not _abbreviation(doc[k + 1]):
             continue
         abbr = doc[k + 1].text
@@ -471,8 +518,8 @@ def _abbreviations(doc: Doc, found: list[Candidate]) -> Iterator[Candidate]:
             yield Candidate(start, k, "ORG", doc[start:k].text, None)
     if not learned:
         return
-    for i, tok in enumerate(doc):
-        stem = tok.text[:-2] if tok.text.endswith(":s") else tok.text
+    for i, text in enumerate(texts):
+        stem = text[:-2] if text.endswith(":s") else text
         if stem in learned:
             yield Candidate(i, i + 1, "ORG", stem, learned[stem])
 

@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from statistics import median
 
@@ -48,16 +48,18 @@ class BlockInput:
     bullet: bool
     rule: bool
 
-    @property
+    # Cached: the features read each of these several times per block (its own row, its neighbours'
+    # rows, the style statistics); a block's lines do not change while it is scored.
+    @cached_property
     def text(self) -> str:
         return " ".join(line.text for line in self.lines).strip()
 
-    @property
+    @cached_property
     def size(self) -> float:
         sizes = [line.size for line in self.lines if line.size]
         return median(sizes) if sizes else 0.0
 
-    @property
+    @cached_property
     def bold(self) -> bool:
         return all(line.bold for line in self.lines)
 
@@ -79,8 +81,14 @@ def _white(above: Line, below: Line) -> float:
     return below.bbox[1] - above.bbox[3]
 
 
-def document_features(blocks: Sequence[BlockInput], body_size: float) -> list[list[float]]:
-    """One feature row (in FEATURES order) per block; the document is needed for spacing and style."""
+def document_features(
+    blocks: Sequence[BlockInput], body_size: float, wanted: Sequence[bool] | None = None
+) -> list[list[float]]:
+    """One feature row (in FEATURES order) per block; the document is needed for spacing and style.
+
+    With `wanted`, the rows of the other blocks are left empty (each row needs only the document's
+    statistics and its neighbours, so the wanted ones are the same either way).
+    """
     lines = [line for block in blocks for line in block.lines]
     whites = [_white(a, b) for a, b in zip(lines, lines[1:], strict=False) if _same_column(a, b)]
     # Lower quartile: most gaps between lines are inside paragraphs, whatever the paragraph length.
@@ -96,6 +104,9 @@ def document_features(blocks: Sequence[BlockInput], body_size: float) -> list[li
     total_chars = max(1, sum(style_chars.values()))
     rows = []
     for index, block in enumerate(blocks):
+        if wanted is not None and not wanted[index]:
+            rows.append([])
+            continue
         previous = blocks[index - 1] if index else None
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         rows.append(_row(block, previous, following, body_size, usual, full,
@@ -117,7 +128,7 @@ def _row(
     words = text.split()
     first, last = block.lines[0], block.lines[-1]
     size = block.size or body
-    letters = [c for c in text if c.isalpha()]
+    letters = list(filter(str.isalpha, text))
     above = previous is not None and _same_column(previous.lines[-1], first)
     below = following is not None and _same_column(last, following.lines[0])
     gap_above = _white(previous.lines[-1], first) / body - usual if above and previous else NO_NEIGHBOUR_GAP
@@ -138,7 +149,7 @@ def _row(
         "larger": float(size > body * 1.08),
         "bold": float(block.bold),
         "bold_body_size": float(block.bold and body * 0.95 <= size <= body * 1.08),
-        "all_caps": float(bool(letters) and all(c.isupper() for c in letters)),
+        "all_caps": float(bool(letters) and all(map(str.isupper, letters))),
         "log_chars": math.log1p(len(text)),
         "words": float(len(words)),
         "lines": float(len(block.lines)),
@@ -161,7 +172,7 @@ def _row(
         "next_display": float(bool(following and (following.size > body * 1.08 or following.bold))),
         "prev_terminal": float(bool(previous and previous.text[-1:] in ".!?:")),
         "cap_ratio": sum(w[:1].isupper() for w in words) / len(words) if words else 0.0,
-        "digit_ratio": sum(c.isdigit() for c in text) / len(text) if text else 0.0,
+        "digit_ratio": sum(map(str.isdigit, text)) / len(text) if text else 0.0,
         "percent": float("%" in text),
         "style_share": style_share,
         "style_mean_chars": math.log1p(sum(style_lengths) / len(style_lengths)),
@@ -182,15 +193,22 @@ class TreeModel:
     trees: list[dict[str, list[float]]]
     threshold: float = 0.5
 
+    def __post_init__(self) -> None:
+        # The trees with integer node and feature indices, converted once rather than at every node.
+        self._walk = [
+            ([int(x) for x in tree["left"]], [int(x) for x in tree["right"]],
+             [int(x) for x in tree["feature"]], tree["threshold"], tree["value"])
+            for tree in self.trees
+        ]
+
     def probability(self, row: Sequence[float]) -> float:
         score = self.init
-        for tree in self.trees:
+        rate = self.rate
+        for left, right, feature, cut, value in self._walk:
             node = 0
-            left, right = tree["left"], tree["right"]
-            feature, cut, value = tree["feature"], tree["threshold"], tree["value"]
             while left[node] != -1:
-                node = int(left[node] if row[int(feature[node])] <= cut[node] else right[node])
-            score += self.rate * value[node]
+                node = left[node] if row[feature[node]] <= cut[node] else right[node]
+            score += rate * value[node]
         return 1.0 / (1.0 + math.exp(-score))
 
     @classmethod
@@ -213,9 +231,21 @@ def load_model(path: Path = MODEL_PATH) -> TreeModel | None:
     return TreeModel.from_json(json.loads(path.read_text(encoding="utf-8")))
 
 
-def predict(blocks: Sequence[BlockInput], body_size: float, model: TreeModel | None = None) -> list[float]:
-    """Probability that each block is a heading (or the title); empty when no model is available."""
+def predict(
+    blocks: Sequence[BlockInput],
+    body_size: float,
+    model: TreeModel | None = None,
+    wanted: Sequence[bool] | None = None,
+) -> list[float]:
+    """Probability that each block is a heading (or the title); empty when no model is available.
+
+    With `wanted`, only those blocks are scored (the others get NaN): the trees cost more than the
+    features, and a caller that decides a few blocks need not pay for all of them.
+    """
     model = model or load_model()
     if model is None or not blocks or body_size <= 0:
         return []
-    return [model.probability(row) for row in document_features(blocks, body_size)]
+    rows = document_features(blocks, body_size, wanted)
+    if wanted is None:
+        return [model.probability(row) for row in rows]
+    return [model.probability(row) if want else math.nan for row, want in zip(rows, wanted, strict=True)]

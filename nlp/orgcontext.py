@@ -43,6 +43,8 @@ MAX_NAME_WORDS = 4
 #: `Biblioteken i Norrbotten` is a name made of a plain noun; a rare compound (`Mellansjöregionen i ...`)
 #: is a name of its own (a place), whatever follows it.
 PLAIN_NOUN_ZIPF = 2.5
+#: Token texts some rule of `context_candidates` starts from.
+_TRIGGER_TEXTS = frozenset({"&", ","} | COMPANY_FORMS | ELLIPTIC_BODIES)
 
 
 class Cand(Protocol):
@@ -60,8 +62,9 @@ def _capitalised(tok: Token) -> bool:
 
 
 def _acronym(tok: Token) -> bool:
-    letters = "".join(ch for ch in tok.text if ch.isalpha())
-    return 2 <= len(letters) <= 6 and tok.text.isupper() and tok.text.isalnum()
+    text = tok.text
+    # The cheap string tests first: almost no token is in capitals.
+    return text.isupper() and text.isalnum() and 2 <= sum(ch.isalpha() for ch in text) <= 6
 
 
 def _name_start(doc: Doc, end: int, sentence_initial: Callable[[Doc, int], bool]) -> int:
@@ -80,14 +83,26 @@ def context_candidates(
     place_starts: dict[int, list[int]],
     sentence_initial: Callable[[Doc, int], bool],
     make: Make,
+    texts: Sequence[str] | None = None,
+    lowers: Sequence[str] | None = None,
 ) -> Iterator[object]:
-    """ORG candidates from the context rules; `place_starts` maps a token to the ends of places there."""
+    """ORG candidates from the context rules; `place_starts` maps a token to the ends of places there.
+
+    `texts` and `lowers`, every token's text and lower case, when the caller has read them already.
+    """
     n = len(doc)
     org_ends = {c.end for c in found if c.label == "ORG"}
     org_starts = {c.start for c in found if c.label == "ORG"}
     covered = {i for c in found for i in range(c.start, c.end)}
-    for i, tok in enumerate(doc):
-        text = tok.text
+    if texts is None or lowers is None:
+        texts, lowers = [tok.text for tok in doc], [tok.lower_ for tok in doc]
+    for i, text in enumerate(texts):
+        low = lowers[i]
+        # Every rule below starts from one of these; for the other tokens no Token need be made.
+        if not (text in _TRIGGER_TEXTS or low in ENGLISH_GROUP_HEADS or low in SCIENCE_HEADS
+                or low.endswith(COMMITTEE_SUFFIXES) or i + 2 in place_starts):
+            continue
+        tok = doc[i]
         # `Ernst & Young`, `Happis Arts & Craft`: capitalised words joined by an ampersand.
         if text == "&" and 0 < i < n - 1 and _capitalised(doc[i - 1]) and _capitalised(doc[i + 1]):
             start = _name_start(doc, i, sentence_initial)
@@ -123,7 +138,7 @@ def context_candidates(
             yield make(i - 1, i + 1, "ORG", True)
         # `Biblioteken i Norrbotten`: a capitalised plural common noun in mid-sentence, then `i <Place>`
         # (a singular one is a single institution or an event at the place: `Bokmässan i Göteborg`).
-        if (_capitalised(tok) and i + 2 < n and doc[i + 1].text == "i" and i + 2 in place_starts
+        if (i + 2 in place_starts and i + 2 < n and texts[i + 1] == "i" and _capitalised(tok)
                 and not sentence_initial(doc, i) and i not in covered and _definite_plural(tok.lower_)
                 and zipf_frequency(tok.lower_, "sv") >= PLAIN_NOUN_ZIPF):
             yield make(i, max(place_starts[i + 2]), "ORG", True)
@@ -141,14 +156,13 @@ def context_candidates(
     taken: set[int] = set()
     while changed:
         changed = False
-        for i, tok in enumerate(doc):
+        for i in range(n):
             if i in covered or i in taken or i in place_starts:
                 continue
-            if not _coordinable(tok, doc, i, sentence_initial):
-                continue
-            before = i >= 2 and doc[i - 1].text in COORDINATORS and i - 1 in orgs_end
-            after = i + 2 < n and doc[i + 1].text in COORDINATORS and i + 2 in orgs_start
-            if before or after:
+            # Next to an organisation first: that is rare, and `_coordinable` (pure) is the costly test.
+            before = i >= 2 and texts[i - 1] in COORDINATORS and i - 1 in orgs_end
+            after = i + 2 < n and texts[i + 1] in COORDINATORS and i + 2 in orgs_start
+            if (before or after) and _coordinable(tok := doc[i], doc, i, sentence_initial):
                 taken.add(i)
                 orgs_end.add(i + 1)
                 orgs_start.add(i)

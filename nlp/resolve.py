@@ -181,8 +181,10 @@ def resolve(candidates: list[Span], model_labels: frozenset[str] = MODEL_LABELS)
     taken: set[int] = set()
     chosen: list[Span] = []
     candidates = [_as_person(span, person_tokens) for span in candidates]
-    for span in sorted(candidates, key=_rank, reverse=True):
-        if candidate_info(span)[1] == "model" and not plausible_model_span(span, person_tokens, model_labels):
+    # `candidate_info` once per span, not once in the sort and again in the loop: it makes the text.
+    ranked = sorted(((_rank(span), span) for span in candidates), key=lambda pair: pair[0], reverse=True)
+    for rank, span in ranked:
+        if not rank[0] and not plausible_model_span(span, person_tokens, model_labels):
             continue
         tokens = set(range(span.start, span.end))
         if tokens & taken:
@@ -203,10 +205,11 @@ def _inner(token: Token) -> bool:
             or not (any(ch.isalnum() for ch in text) or _CLAUSE_PUNCT.intersection(text)))
 
 
-def name_pairs(doc: Doc) -> list[tuple[int, int]]:
+def name_pairs(doc: Doc, words: list[str] | None = None) -> list[tuple[int, int]]:
     """(i, j) where a person name of two or more tokens can lie: two capitalised words with at most
-    MAX_INNER particles or joiners between them, or a capitalised word next to a name particle."""
-    words = [token.text for token in doc]
+    MAX_INNER particles or joiners between them, or a capitalised word next to a name particle.
+    `words`: every token's text, when the caller has it."""
+    words = [token.text for token in doc] if words is None else words
     n = len(words)
     pairs = []
     for i, text in enumerate(words):
@@ -244,17 +247,19 @@ def model_can_add(doc: Doc, model_labels: frozenset[str] = MODEL_LABELS) -> bool
     if not model_labels:
         return False
     candidates = list(doc.spans.get(CANDIDATES, []))
+    # Token texts read once; a Token is made only where its text passes the cheap tests first.
+    texts = [token.text for token in doc]
     if not model_labels <= {"PER"}:
         # A kept place or organisation holds a name-like token (`plausible_model_span`), clear of `taken`.
         taken = {i for span in resolve(candidates, model_labels) for i in range(span.start, span.end)}
-        if any(t.i not in taken and _name_like(t) for t in doc):
+        if any(i not in taken and text[:1].isupper() and _name_like(doc[i]) for i, text in enumerate(texts)):
             return True
         model_labels = model_labels & {"PER"}
         if not model_labels:
             return False
     persons = [span for span in candidates if span.label_ == "PER" and len(span) > 1]
-    pairs = name_pairs(doc)
-    in_context = [t.i for t in doc if _capitalised(t.text) and person_context(doc, t.i)]
+    pairs = name_pairs(doc, texts)
+    in_context = [i for i, text in enumerate(texts) if _capitalised(text) and person_context(doc, i)]
     if not pairs and not persons and not in_context:
         return False
     taken = {i for span in resolve(candidates, model_labels) for i in range(span.start, span.end)}
@@ -263,12 +268,12 @@ def model_can_add(doc: Doc, model_labels: frozenset[str] = MODEL_LABELS) -> bool
     # (3) one capitalised token clear of `taken` in a person's context (`sade Tarlo`).
     if any(i not in taken for i in in_context):
         return True
-    names = {doc[k].text for i, j in pairs for k in range(i, j + 1)}
+    names = {texts[k] for i, j in pairs for k in range(i, j + 1)}
     names.update(token.text for span in persons for token in span)
-    for token in doc:
-        if token.i in taken or not _person_token(token.text, names):
+    for i, text in enumerate(texts):
+        if i in taken or not _person_token(text, names):
             continue
-        if not (_opens_sentence(doc[token.i : token.i + 1]) and _common_word(token.text)):
+        if not (_opens_sentence(doc[i : i + 1]) and _common_word(text)):
             return True
     return False
 

@@ -355,15 +355,16 @@ def classify_headings(blocks: list[_RawBlock], body_size: float | None, mode: st
     mode = mode or CLASSIFIER_MODE
     if not body_size or body_size <= 0 or mode == "off" or load_model() is None:
         return
-    probabilities = predict([BlockInput(b.lines, b.bullet, b.heading) for b in blocks], body_size)
+    # Which blocks the classifier decides depends on neither its answers nor the verdicts it changes.
+    wanted = [_heading_shape(b, body_size) and (mode == "all" or _unsure(b, body_size)) for b in blocks]
+    probabilities = predict([BlockInput(b.lines, b.bullet, b.heading) for b in blocks], body_size,
+                            wanted=wanted)
     if not probabilities:
         return
     threshold = load_model().threshold  # type: ignore[union-attr]
     decided = []
-    for block, probability in zip(blocks, probabilities, strict=True):
-        if not _heading_shape(block, body_size):
-            continue
-        if mode == "all" or _unsure(block, body_size):
+    for block, probability, want in zip(blocks, probabilities, wanted, strict=True):
+        if want:
             block.heading = probability >= threshold
             decided.append(block)
     _vote_styles(blocks, [b for b in decided if _unsure(b, body_size)], body_size)

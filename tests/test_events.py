@@ -163,3 +163,49 @@ def test_swedish_letters_survive(pipe: Language) -> None:
     assert events(pipe, "Vi ställde ut på Älvdalens Hemslöjdsmässa.") == [
         ("Älvdalens Hemslöjdsmässa", "Älvdalens Hemslöjdsmässa")
     ]
+
+
+SKIP_CHECK_TEXTS = [
+    "Vi besökte Bokmässan i Göteborg. Bokmässans program var fullt.",
+    "Kommunerna reste till Nordic Travel Expo i Oslo och Arctic Business Summit 2022.",
+    "Under maj hölls Circular Economy Talks i Piteå.",
+    "Publiken kom till FESTIVALEN Urkult i augusti. UTSTÄLLNINGEN Vikingar i trä visas nu.",
+    "Orkestern spelade på Kiruna musikdagar i april.",
+    "Kommunen budgeterade 2 miljoner kronor för vägarna i Luleå.",
+    "Region Norrbotten och Luleå kommun samverkar.",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", SKIP_CHECK_TEXTS)
+def test_rule_skipping_finds_what_every_rule_would(pipe: Language, text: str, monkeypatch) -> None:
+    """`find_events` runs only the rules whose trigger words occur in the text; running all of them must
+    find the same events (what the skip rests on: no rule fires without its trigger)."""
+    from nlp import events as module
+
+    doc = pipe.make_doc(text)
+    doc.user_data["report_date"] = date(2023, 5, 9)
+    for name, component in pipe.pipeline:
+        if name == "rapportkb_events":
+            break
+        doc = component(doc)
+    skipping = module.find_events(doc)
+    monkeypatch.setattr(module, "_rules_for", lambda _text: [module._compounds, module._english,
+                                                             module._introduced])
+    assert module.find_events(doc) == skipping
+
+
+def test_rules_are_skipped_only_without_their_trigger_words() -> None:
+    from nlp.events import _compounds, _english, _introduced, _rules_for
+
+    assert _rules_for("Kommunen budgeterade 2 miljoner kronor.") == []
+    assert _rules_for("Vi besökte Vårsalongen.") == [_compounds]
+    assert _rules_for("Vi besökte Bokmässan.") == [_compounds, _introduced]  # `mässan` introduces too
+    assert _rules_for("Nordic Travel Expo") == [_english]
+    assert _rules_for("KONFERENSEN Hållbar Framtid") == [_introduced]
+    assert _rules_for("konferensen Nordic Expo") == [_compounds, _english, _introduced]
+
+
+def test_a_name_ending_one_token_before_a_name_run_does_not_raise(pipe: Language) -> None:
+    # `Oslo` ends a place candidate one token before `Arctic`: this raised KeyError in `_name_start`.
+    assert events(pipe, "Vi reste till Nordic Travel Expo i Oslo och Arctic Business Summit 2022.")

@@ -242,3 +242,19 @@ def test_shipped_countries_and_world_regions_come_from_cldr(shipped) -> None:
     assert cldr["Burma"]["norm"] == "Myanmar" and cldr["Burma"]["id"] == "land:MM"
     # Descriptions in lower case and organisations (the EU) are not places.
     assert "södra Afrika" not in cldr and "Europeiska unionen" not in cldr
+
+
+def test_word_lists_read_the_token_attributes_the_rules_used() -> None:
+    """`_Words` stands in for Token.text, lower_, is_alpha and `_is_capitalised_word` in the rule loops."""
+    from nlp.gazetteer import _is_capitalised_word, _Words
+
+    doc = spacy.blank("sv")(
+        "Åsa Öberg (KB) och NORRBOTTENS Läns-styrelse 2023: ärenden, Ölands ÅÄÖ e-post İstanbul ǅemal "
+        "x2 Mc Donald's  \n Kungl. iPhone Straße ß 3,5 % ½ ª º ."
+    )
+    words = _Words.of(doc)
+    assert words.texts == [t.text for t in doc]
+    assert words.lowers == [t.lower_ for t in doc]
+    assert words.alpha == [t.is_alpha for t in doc]
+    assert words.caps == [_is_capitalised_word(t) for t in doc]
+    assert any(words.caps) and not all(words.caps)

@@ -1,3 +1,4 @@
+import math
 import random
 import sys
 from pathlib import Path
@@ -77,7 +78,7 @@ def test_rules_alone_took_the_statement_for_a_heading(monkeypatch):
 
 
 def test_unsure_mode_never_overrules_a_larger_heading(monkeypatch):
-    monkeypatch.setattr(sections, "predict", lambda blocks, body: [0.0] * len(blocks))
+    monkeypatch.setattr(sections, "predict", lambda blocks, body, **_: [0.0] * len(blocks))
     headings = [s.heading for s in sections.segment(_report(STATEMENT)).sections]
     # Everything bold at body size is gone (the stub says no), the larger "1 Inledning" is kept.
     assert headings == ["1 Inledning"]
@@ -85,7 +86,7 @@ def test_unsure_mode_never_overrules_a_larger_heading(monkeypatch):
 
 def test_plain_text_is_not_classified(monkeypatch):
     called = []
-    monkeypatch.setattr(sections, "predict", lambda *a: called.append(1) or [])
+    monkeypatch.setattr(sections, "predict", lambda *a, **_: called.append(1) or [])
     lines = [Line("Bakgrund", 1, gap_before=True), Line(BODY, 1, gap_before=True)]
     sections.segment(RawDocument("x.txt", "text", [Page(1, lines)]))
     assert not called
@@ -108,6 +109,35 @@ def test_features_see_lowercase_continuation_and_width():
     assert heading[FEATURES.index("rel_size")] == pytest.approx(1.0)
     probabilities = predict(inputs, body)
     assert all(0.0 <= p <= 1.0 for p in probabilities)
+
+
+def test_predict_scores_only_the_wanted_blocks():
+    blocks, body = sections.layout_blocks(_report(STATEMENT))
+    inputs = [BlockInput(b.lines, b.bullet, b.heading) for b in blocks]
+    everything = predict(inputs, body)
+    wanted = [index % 2 == 0 for index in range(len(inputs))]
+    some = predict(inputs, body, wanted=wanted)
+    assert len(inputs) > 1 and len(some) == len(everything)
+    for want, full, partial in zip(wanted, everything, some, strict=True):
+        assert partial == full if want else math.isnan(partial)
+    rows, some_rows = document_features(inputs, body), document_features(inputs, body, wanted)
+    assert [row for row, want in zip(rows, wanted, strict=True) if want] == [
+        row for row, want in zip(some_rows, wanted, strict=True) if want]
+    assert all(row == [] for row, want in zip(some_rows, wanted, strict=True) if not want)
+
+
+def test_classifier_decides_exactly_the_unsure_heading_shaped_blocks(monkeypatch):
+    seen = []
+
+    def spy(blocks, body, wanted=None):
+        seen.append(wanted)
+        return [0.0] * len(blocks)
+
+    monkeypatch.setattr(sections, "predict", spy)
+    blocks, body = sections.layout_blocks(_report(STATEMENT))
+    expected = [sections._heading_shape(b, body) and sections._unsure(b, body) for b in blocks]
+    sections.classify_headings(blocks, body)
+    assert seen == [expected] and any(expected) and not all(expected)
 
 
 def test_tree_model_walks_its_trees():
