@@ -30,7 +30,12 @@ Sources (never the seed report, which is the held-out check):
 - blind5: corpus/hyphen/blind5_prose.txt (a region's report on international co-operation and EU
   projects, foreign names and English project names, written for round 4), rendered in sizes no other
   split uses (8.4, 9.6, 10.6, 11.4, 12.8 pt) with a mix of the other splits' fonts
-  (`--split blind5 --seed 5555 --renders 24`), injecting only forms mined from it.
+  (`--split blind5 --seed 5555 --renders 24`), injecting only forms mined from it;
+- blind6, blind7: corpus/hyphen/blind6_prose.txt (a region's health-care interim report) and
+  blind7_prose.txt (a municipality's education and social services annual report), written for
+  round 5 by writers who read none of the de-hyphenation code, rules or errors, before any code of
+  the round changed; rendered in sizes no other split uses with a mix of the other splits' fonts
+  (`--split blind6 --seed 6666 --renders 24`, `--split blind7 --seed 7777 --renders 24`).
 Real hyphens, number ranges, suspended compounds and dashes without a space are rare in that
 prose, so they are injected from inventories mined from the same split's texts plus a short
 hand list (split between train and eval by a stable hash so eval never sees a training phrase).
@@ -93,6 +98,17 @@ BLIND4_TEXTS = [ROOT / "corpus" / "hyphen" / "blind4_prose.txt"]
 BLIND5_FONTS = ["Carlito", "Carlito", "Liberation Sans", "Liberation Sans", "DejaVu Sans Condensed",
                 "Linux Biolinum O", "Caladea", "Liberation Serif", "DejaVu Serif", "Linux Libertine O"]
 BLIND5_TEXTS = [ROOT / "corpus" / "hyphen" / "blind5_prose.txt"]
+#: blind6 and blind7 (round 5): a mix of every split's fonts, in sizes no split uses.
+BLIND6_FONTS = ["Carlito", "Carlito", "Caladea", "Liberation Sans", "Liberation Serif", "DejaVu Sans",
+                "DejaVu Serif Condensed", "Linux Biolinum O", "Linux Libertine O", "Liberation Sans Narrow"]
+BLIND7_FONTS = ["Carlito", "Caladea", "Caladea", "Liberation Serif", "Liberation Sans", "DejaVu Serif",
+                "DejaVu Sans Condensed", "Linux Libertine O", "Linux Biolinum O", "Liberation Sans Narrow"]
+#: Each blind split renders only its own texts and injects only forms mined from them.
+BLIND_TEXTS: dict[str, list[Path]] = {
+    "blind2": BLIND2_TEXTS, "blind3": BLIND3_TEXTS, "blind4": BLIND4_TEXTS, "blind5": BLIND5_TEXTS,
+    "blind6": [ROOT / "corpus" / "hyphen" / "blind6_prose.txt"],
+    "blind7": [ROOT / "corpus" / "hyphen" / "blind7_prose.txt"],
+}
 HAND_HYPHENATED = [
     "EU-projekt", "SFI-grupper", "VA-enheten", "e-tjänster", "IT-stöd", "e-post", "KS-beslut", "FN-dagen",
     "covid-19", "ESF-rådet", "GIS-data", "PM-nivå", "LSS-boende", "CO2-utsläpp", "A-kassan", "T-banan",
@@ -219,11 +235,9 @@ def text_paragraphs(path: Path) -> list[str]:
 def sources(split: str, rng: random.Random) -> dict[str, list[str]]:
     """name -> paragraphs for one split."""
     found: dict[str, list[str]] = {}
-    if split in ("blind2", "blind3", "blind4", "blind5"):
+    if split in BLIND_TEXTS:
         # Whole documents, so each rendering has a real report's vocabulary.
-        texts = {"blind2": BLIND2_TEXTS, "blind3": BLIND3_TEXTS, "blind4": BLIND4_TEXTS,
-                 "blind5": BLIND5_TEXTS}[split]
-        return {path.stem.replace(".", "-"): text_paragraphs(path) for path in texts}
+        return {path.stem.replace(".", "-"): text_paragraphs(path) for path in BLIND_TEXTS[split]}
     if split == "fresh":
         # PUD documents are two or three sentences: ten at a time make a document with a vocabulary.
         pud = conllu_docs(CORPORA / "uner-sv-pud/sv_pud-ud-test.iob2")
@@ -395,6 +409,12 @@ class RenderSpec(NamedTuple):
 
 
 RENDER_SPECS: dict[str, RenderSpec] = {
+    # Round 5: sizes no other split uses, so every font/size pair is new; report-like pages and some
+    # narrow columns.
+    "blind6": RenderSpec(tuple(BLIND6_FONTS), (8.2, 9.4, 10.2, 11.6, 13.2), (8.0, 21.0),
+                         ("justify", "start"), (2, 3), (2, 3), 0.3, (6.5, 8.0)),
+    "blind7": RenderSpec(tuple(BLIND7_FONTS), (7.9, 8.9, 9.9, 10.9, 12.1), (8.0, 21.0),
+                         ("justify", "justify", "start"), (2, 3), (2, 3), 0.25, (6.5, 8.0)),
     # Sizes no other split uses; A4/A5-like pages (8-21 cm) and one in four 6.5-8 cm columns.
     "blind5": RenderSpec(tuple(BLIND5_FONTS), (8.4, 9.6, 10.6, 11.4, 12.8), (8.0, 21.0),
                          ("justify", "start", "start"), (2, 3), (2, 3), 0.25, (6.5, 8.0)),
@@ -509,8 +529,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--renders", type=int, default=3, help="renderings per source document")
-    parser.add_argument("--split", choices=["train", "eval", "both", "fresh", "blind2", "blind3", "blind4",
-                                                "blind5"],
+    parser.add_argument("--split", choices=["train", "eval", "both", "fresh", *BLIND_TEXTS],
                         default="both")
     parser.add_argument("--limit", type=int, default=0, help="at most this many source documents per split")
     parser.add_argument("--seed", type=int, default=7)
@@ -527,7 +546,7 @@ def main(argv: list[str] | None = None) -> int:
                 docs = dict(list(docs.items())[: args.limit])
             hyphenated, suspended = mine_inventories([p for ps in docs.values() for p in ps])
             # The blind splits inject only forms of their own texts, never a hand-listed one.
-            if split not in ("blind2", "blind3", "blind4", "blind5"):
+            if split not in BLIND_TEXTS:
                 # The fresh split injects only forms of the eval half: none was ever injected in training.
                 half = "eval" if split == "fresh" else split
                 hyphenated = [h for h in hyphenated + HAND_HYPHENATED if stable_half(h) == half]
