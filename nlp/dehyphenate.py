@@ -33,6 +33,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -87,6 +88,9 @@ HYPHEN_PREFIXES = frozenset({"ex"})
 COMPASS = ("nord", "syd", "öst", "väst")
 #: Prefix of the vocabulary keys that count mid-sentence capitalised words (never a word character).
 NAME_MARK = "\x00name:"
+#: Prefix of the vocabulary keys that count words with a capital inside (`NordHydro`, `McGregor`).
+CAMEL_MARK = "\x00camel:"
+_CAMEL = re.compile(r"\b\w*[a-zåäöéü][A-ZÅÄÖÉÜ]\w*")
 KNOWN_WORD = 3.0  # zipf >= 3: about once per million words, a real word rather than a fragment
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "hyphen" / "model.json"
 GAZETTEER_PATH = Path(__file__).resolve().parent.parent / "models" / "gazetteer" / "entries.jsonl"
@@ -160,7 +164,7 @@ def _hyphen_prefixes(vocabulary: Counter[str]) -> Counter[str]:
         return cached[2]
     prefixes: Counter[str] = Counter()
     for word, count in vocabulary.items():
-        if word.startswith(NAME_MARK):
+        if word.startswith((NAME_MARK, CAMEL_MARK)):
             continue
         parts = re.split(r"[-\u2010\u2011]", word)
         for index in range(1, len(parts)):
@@ -195,6 +199,24 @@ def _swedish_compound(word: str) -> bool:
 def _linking_s(head: str) -> bool:
     """A first part ending in a Swedish linking s (`Djurgårds`, `års`), not a name such as `Teams`."""
     return head.endswith("s") and (_zipf(head[:-1]) >= 2.0 or len(head) >= 8)
+
+
+def _zipf_or_genitive(word: str) -> float:
+    """Swedish frequency of `word`, or of its base form for a genitive wordfreq lacks (`Finnmarks`)."""
+    found = _zipf(word)
+    if not found and word.endswith("s") and len(word) > 5:
+        return _zipf(word[:-1])
+    return found
+
+
+def _in_document(vocabulary: Counter[str], word: str) -> int:
+    """How often the document writes `word`, its genitive or its base form (`Finnmark` for `Finn-marks`).
+
+    The genitive s is the one inflection added to any Swedish noun or name, and a name is often
+    written once in each form: `Finnmarks fylke` after `i Finnmark`.
+    """
+    key = word.lower()
+    return vocabulary[key] + vocabulary[key[:-1] if key.endswith("s") else key + "s"]
 
 
 _VOWEL_LETTERS = re.compile(r"[aeiouyæøœ]", re.IGNORECASE)
@@ -243,10 +265,10 @@ class Evidence:
         joined = head + right
         return cls(
             stem=stem, head=head, right=right,
-            zipf_joined=_zipf(joined), zipf_stem=_zipf(head), zipf_right=_zipf(right),
+            zipf_joined=_zipf_or_genitive(joined), zipf_stem=_zipf(head), zipf_right=_zipf(right),
             zipf_joined_en=_zipf(joined, "en"), legal=_legal_point(head, right),
-            vocab_joined=vocabulary[(stem + right).lower()],
-            vocab_hyphenated=vocabulary[f"{stem}-{right}".lower()],
+            vocab_joined=_in_document(vocabulary, stem + right),
+            vocab_hyphenated=_in_document(vocabulary, f"{stem}-{right}"),
             vocab_stem=vocabulary[stem.lower()], vocab_right=vocabulary[right.lower()],
             vocab_prefix=_hyphen_prefixes(vocabulary)[stem.lower()] if vocabulary else 0,
             zipf_stem_en=_zipf(head, "en"),
@@ -607,11 +629,20 @@ def rule_stage(
         return JOIN, "soft hyphen (U+00AD)"
     if not stem or not right:
         return KEEP, "nothing to join"
-    certain = _certain(stem, right, left)
-    if certain:
-        return certain
     vocabulary = vocabulary if vocabulary is not None else Counter()
     bare = right.rstrip(".")
+    certain = _certain(stem, right, left)
+    head = re.split(r"[-\u2010\u2011]", stem)[-1]
+    # A capital inside a name (`NordHydro`, `SveMin`, `McGregor`) looks like a real hyphen's capital
+    # (`Sverige-Finland`): the document's own spelling of the name elsewhere tells them apart.
+    inner_capital = bare[:1].isupper() or head[1:] != head[1:].lower()
+    camel = certain is not None and certain[0] == KEEP and inner_capital
+    if camel and head.isalpha() and bare.isalpha() and not left.endswith(NON_BREAKING_HYPHEN):
+        joined = vocabulary[CAMEL_MARK + (stem + bare).lower()]
+        if joined > vocabulary[f"{stem}-{bare}".lower()]:
+            return JOIN, f"the document writes {stem + bare} elsewhere ({joined}x), never hyphenated"
+    if certain:
+        return certain
     if stem.isupper() and bare.isupper():
         stem, bare = stem.lower(), bare.lower()
     evidence = Evidence.of(stem, bare, vocabulary, before)
@@ -644,15 +675,18 @@ def decide(
 def document_vocabulary(lines: list[str]) -> Counter[str]:
     """Lower-cased word forms, hyphenated ones included, for the vocabulary evidence in `decide`.
 
-    Also counts, under `NAME_MARK + word` (case kept), each capitalised word after a lower-case
-    one: a word the document writes capitalised in mid-sentence is a name, and a name before a
-    line-end hyphen is more likely a name compound (`Metro-aktien`) than a hyphenated word.
+    Words with a capital inside (`NordHydro`) are counted again under `CAMEL_MARK + word`. Also
+    counts, under `NAME_MARK + word` (case kept), each capitalised word after a lower-case one: a
+    word the document writes capitalised in mid-sentence is a name, and a name before a line-end
+    hyphen is more likely a name compound (`Metro-aktien`) than a hyphenated word.
     """
     counts: Counter[str] = Counter()
     for line in lines:
         text = line.replace(SOFT_HYPHEN, "")
         matches = list(_VOCABULARY_WORD.finditer(text))
         counts.update(match.group(0).lower() for match in matches)
+        if not text.islower():
+            counts.update(CAMEL_MARK + match.group(0).lower() for match in _CAMEL.finditer(text))
         for previous, match in zip(matches, matches[1:], strict=False):
             word = match.group(0)
             # The case tests first: they fail for almost every word, and the rest is the costly part.
@@ -693,29 +727,78 @@ def ends_with_hyphen(line: str) -> bool:
     return bool(text) and text[-1] in HYPHENS + SOFT_HYPHEN and len(text) > 1 and text[-2].isalnum()
 
 
+@dataclass(frozen=True)
+class LineEnd:
+    """One line-end hyphen in its context: the words the decision weighs, and the decision."""
+
+    index: int  # the line that ends with the hyphen
+    left: str
+    right: str
+    before: str
+    decision: str
+    reason: str
+
+
+def _lone_word(line: str) -> bool:
+    """Does the line hold one word only, cut by a hyphen at its end (`finansie-` in a narrow column)?"""
+    text = line.strip()
+    return bool(text) and " " not in text and ends_with_hyphen(text)
+
+
+def line_ends(lines: list[str], vocabulary: Counter[str]) -> Iterator[LineEnd]:
+    """Decide every line-end hyphen of one block, in order, each with the whole words around it.
+
+    In a narrow column a word can be broken twice (`Vinnova-|finansie-|rade`, `Skel-|lefteå-|modellen`):
+    the line in the middle then holds a fragment, and a fragment tells nothing of the word. The left
+    word is carried over from the line before when that break was a join (`Skellefteå-|modellen`),
+    and the right word is completed when the next line's break would be a join on its own
+    (`Vinnova-|finansierade`).
+    """
+    carried, carried_before = "", ""
+    for index, text in enumerate(lines):
+        text = text.strip()
+        if index + 1 >= len(lines) or not ends_with_hyphen(text):
+            carried = ""
+            continue
+        left, right = last_word(text), first_word(lines[index + 1])
+        if _URL.search(text.split()[-1]):
+            # A URL's hyphens are all real; a line-end one is never a hyphenation.
+            yield LineEnd(index, left, right, "", KEEP, "inside a URL")
+            carried = ""
+            continue
+        before = word_before(text, left, lines[index - 1] if index else None)
+        if carried and left == text:
+            left, before = carried + left, carried_before
+        if _lone_word(lines[index + 1]) and index + 2 < len(lines):
+            following = first_word(lines[index + 2])
+            if following and decide(right + "-", following, vocabulary, "")[0] == JOIN:
+                right = right + following
+        decision, reason = decide(left, right, vocabulary, before)
+        yield LineEnd(index, left, right, before, decision, reason)
+        stem = left.rstrip(HYPHENS + SOFT_HYPHEN)
+        carried = ""
+        if _lone_word(lines[index + 1]) and decision in (JOIN, KEEP):
+            carried, carried_before = stem + ("" if decision == JOIN else "-"), before
+
+
 def join_lines(lines: list[tuple[str, int]], vocabulary: Counter[str]) -> tuple[str, list[HyphenBreak]]:
     """Join the (text, page) lines of one block into running text, deciding each line-end hyphen."""
+    decided = {end.index: end for end in line_ends([text for text, _ in lines], vocabulary)}
     parts: list[str] = []
     breaks: list[HyphenBreak] = []
     for index, (text, page) in enumerate(lines):
         text = text.strip()
-        if index + 1 < len(lines) and ends_with_hyphen(text):
-            left, right = last_word(text), first_word(lines[index + 1][0])
-            if _URL.search(text.split()[-1]):
-                # A URL's hyphens are all real; a line-end one is never a hyphenation.
-                decision, reason = KEEP, "inside a URL"
-            else:
-                previous = lines[index - 1][0] if index else None
-                decision, reason = decide(left, right, vocabulary, word_before(text, left, previous))
-            breaks.append(HyphenBreak(left, right, decision, reason, page))
-            if decision == JOIN:
-                parts.append(text.rstrip(HYPHENS + SOFT_HYPHEN))
-            elif decision == KEEP:
-                parts.append(text)
-            else:
-                parts.append(text[:-1] + "- ")
+        end = decided.get(index)
+        if end is None:
+            parts.append(text + (" " if index + 1 < len(lines) else ""))
             continue
-        parts.append(text + (" " if index + 1 < len(lines) else ""))
+        breaks.append(HyphenBreak(end.left, end.right, end.decision, end.reason, page))
+        if end.decision == JOIN:
+            parts.append(text.rstrip(HYPHENS + SOFT_HYPHEN))
+        elif end.decision == KEEP:
+            parts.append(text)
+        else:
+            parts.append(text[:-1] + "- ")
     return "".join(parts).replace(SOFT_HYPHEN, ""), breaks
 
 

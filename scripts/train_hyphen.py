@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from nlp.dehyphenate import Evidence, document_vocabulary, first_word, last_word, rule_stage, word_before
+from nlp.dehyphenate import Evidence, document_vocabulary, line_ends, rule_stage
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,11 +37,11 @@ def events(path: Path, split: str | None = None) -> Iterator[Event]:
                 continue
             lines = [text for text, _page in doc["lines"]]
             vocabulary = document_vocabulary(lines)
-            for index, label in doc["labels"].items():
-                i = int(index)
-                left = last_word(lines[i])
-                before = word_before(lines[i], left, lines[i - 1] if i else None)
-                yield left, first_word(lines[i + 1]), vocabulary, before, label, doc
+            labels = {int(index): label for index, label in doc["labels"].items()}
+            # The same words the pipeline weighs, broken-twice words completed (`line_ends`).
+            for end in line_ends(lines, vocabulary):
+                if end.index in labels:
+                    yield end.left, end.right, vocabulary, end.before, labels[end.index], doc
 
 
 def shifted(left: str, right: str, rng: random.Random) -> tuple[str, str] | None:

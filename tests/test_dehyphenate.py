@@ -596,3 +596,51 @@ def test_accented_foreign_vowels_are_vowels(left, right):
 def test_vowel_check_still_tells_abbreviations_apart(left, right):
     decision, _ = decide(left, right, Counter(), "om")
     assert decision == (JOIN if left == "Ślą-" else KEEP)
+
+
+def test_a_word_broken_twice_is_weighed_whole_on_the_right():
+    """Bug (blind2): `Vinnova-|finansie-|rade` in a column was weighed as `Vinnova-|finansie` and joined."""
+    lines = [("projekt som är Vinnova-", 1), ("finansie-", 1), ("rade under året", 1)]
+    text, breaks = join_lines(lines, Counter())
+    assert text == "projekt som är Vinnova-finansierade under året"
+    assert breaks[0].right == "finansierade"
+    assert [b.decision for b in breaks] == [KEEP, JOIN]
+
+
+def test_a_word_broken_twice_is_weighed_whole_on_the_left():
+    """Bug (blind2): `Skel-|lefteå-|modellen` was weighed as `lefteå-|modellen`, a fragment, and joined."""
+    lines = [("arbetet enligt Skel-", 1), ("lefteå-", 1), ("modellen fortsatte", 1)]
+    text, breaks = join_lines(lines, Counter())
+    assert text == "arbetet enligt Skellefteå-modellen fortsatte"
+    assert breaks[1].left == "Skellefteå-"
+    assert [b.decision for b in breaks] == [JOIN, KEEP]
+
+
+def test_a_lone_line_after_a_kept_hyphen_is_not_carried_as_a_joined_word():
+    lines = [("samarbete med SFI-", 1), ("verksam-", 1), ("heten i kommunen", 1)]
+    text, breaks = join_lines(lines, Counter())
+    assert text == "samarbete med SFI-verksamheten i kommunen"
+    assert breaks[1].left == "SFI-verksam-"
+
+
+def test_a_capital_inside_a_name_the_document_writes_joins_it():
+    """Bug (blind2, blind5): `Sve-|Min` was kept for its capital, though the report writes `SveMin`."""
+    vocabulary = document_vocabulary(["Föreningen SveMin samlar gruvbolagen.", "bolaget Sve-", "Min har"])
+    text, breaks = join_lines([("enligt Sve-", 1), ("Min har", 1)], vocabulary)
+    assert text == "enligt SveMin har"
+    assert breaks[0].decision == JOIN
+    # Without the name written elsewhere, a capital after the hyphen is a real hyphen.
+    assert join_lines([("enligt Sve-", 1), ("Min har", 1)], Counter())[0] == "enligt Sve-Min har"
+
+
+def test_a_joined_form_written_without_an_inner_capital_does_not_join_a_capitalised_pair():
+    vocabulary = document_vocabulary(["Resan gick till Saudiarabien i maj.", "Saudi-Arabien igen"])
+    assert decide("Saudi-", "Arabien", vocabulary, "till")[0] == KEEP
+
+
+def test_a_genitive_counts_its_base_form_in_wordfreq_and_in_the_document():
+    """Bug (blind5): `Finn-|marks` was kept: wordfreq knows `Finnmark`, not the genitive `Finnmarks`."""
+    evidence = Evidence.of("Finn", "marks", Counter(), "i")
+    assert evidence.zipf_joined > 2.0
+    assert decide("Finn-", "marks", Counter(), "i")[0] == JOIN
+    assert Evidence.of("Finn", "marks", Counter({"finnmark": 2}), "i").vocab_joined == 2
