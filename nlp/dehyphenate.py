@@ -196,6 +196,28 @@ def _swedish_compound(word: str) -> bool:
     return any(swedish(word[:cut]) and swedish(word[cut:]) for cut in range(3, len(word) - 2))
 
 
+def _ends_in_word(head: str) -> bool:
+    """Is `head` a whole word: known itself, or a compound ending in a known word of four letters or more?
+
+    `kompetensförsörjningsplan` and `läkemedelsrobotar` end in `plan` and `robotar`; a fragment
+    such as `Gällivareområ` or `kompetensförsörj` ends in no word.
+    """
+    if _zipf(head) >= KNOWN_WORD:
+        return True
+    return any(_zipf(head[-k:]) >= KNOWN_WORD for k in range(4, len(head) - 2))
+
+
+def _ends_in_word(head: str) -> bool:
+    """Is `head` a whole word: known itself, or a compound ending in a known word of four letters or more?
+
+    `kompetensförsörjningsplan` and `läkemedelsrobotar` end in `plan` and `robotar`; a fragment
+    such as `Gällivareområ` or `kompetensförsörj` ends in no word.
+    """
+    if _zipf(head) >= KNOWN_WORD:
+        return True
+    return any(_zipf(head[-k:]) >= KNOWN_WORD for k in range(4, len(head) - 2))
+
+
 def _linking_s(head: str) -> bool:
     """A first part ending in a Swedish linking s (`Djurgårds`, `års`), not a name such as `Teams`."""
     return head.endswith("s") and (_zipf(head[:-1]) >= 2.0 or len(head) >= 8)
@@ -407,12 +429,16 @@ class Evidence:
         prefixed = self.vocab_prefix > 0 and self.mid_sentence and self.vocab_joined == 0
         if prefixed and max(self.zipf_joined, self.zipf_joined_en) < 2.0 and not self.joined_registered:
             return f"the document writes {head}- elsewhere, the whole is unknown"
-        if not (self.before_lower and self.unattested_whole and len(right) >= 4):
+        registered = head in gazetteer_names() and self.zipf_stem < 4.6
+        # At a sentence start the capital proves nothing, unless the word is a registered name and no
+        # common Swedish word (`Vinnova-finansierade projekt ...`).
+        opening_name = registered and self.zipf_stem < KNOWN_WORD
+        if not ((self.before_lower or opening_name) and self.unattested_whole and len(right) >= 4):
             return ""
         if right.endswith(PLACE_GENERICS) or _linking_s(head):
             return ""
         # A name as common in Swedish as `Europa` is lexicalised: its compounds are written joined.
-        if head in gazetteer_names() and self.zipf_stem < 4.6:
+        if registered:
             return f"{head!r} is a registered name, {right!r} a Swedish word, the whole unattested"
         # Not a Swedish word or compound written with a capital (`Rese-drömmen`, `Kulturmiljö-plan`).
         foreign = self.zipf_stem < 2.5 or (self.zipf_stem_en > self.zipf_stem and self.zipf_stem < 4.0)
@@ -591,6 +617,16 @@ def _votes(evidence: Evidence) -> tuple[str, str] | None:
     # at zipf 3.0 when the report writes `Facebook-grupp`), not a common word.
     if in_doc_hyphenated and e.zipf_joined < 3.5:
         return KEEP, "hyphenated form occurs in the document"
+    # `planeringsanvisningar- för`: a whole word, a clause word no word ends in, the whole nothing.
+    # Not `en`, `den`, `det` (`spelar-|en`, `områ-|det`) or `men` (`förvaringsutrym-|men`): endings too.
+    opener = e.right.lower() in DASH_OPENERS and e.right.lower() not in ("en", "den", "det", "men")
+    whole_left = e.head.isalpha() and len(e.head) >= 6 and _ends_in_word(e.head)
+    if opener and whole_left and e.joined_unknown_both and e.vocab_joined == 0:
+        return DASH, f"a dash without a space: {e.head!r} is a whole word, {e.right!r} opens a clause"
+    # `Gällivareområ-|det`: a fragment whose end makes a word with the clause word (`området`) is broken.
+    fragment = e.head.isalpha() and not _ends_in_word(e.head)
+    if e.right.lower() in DASH_OPENERS and fragment and _inner_word(e.head, e.right.lower()):
+        return JOIN, f"the end of {e.head!r} makes a word with {e.right!r}: a broken word, no dash"
     if dash_like:
         return None
     if in_doc_joined:
@@ -613,6 +649,10 @@ def _votes(evidence: Evidence) -> tuple[str, str] | None:
         return KEEP, f"loan or abbreviation compound: {loan}, {e.right!r} a Swedish word, the whole unknown"
     if e.multi_part_compound:
         return KEEP, f"multi-part compound: {e.stem!r} hyphenated, {e.right!r} a word, the whole unknown"
+    # `In-|frastrukturdepartementet`: the part after the break is no word, the whole is two Swedish words
+    # cut elsewhere, so the break is inside the first of them.
+    if e.zipf_right < 1.0 and e.right.islower() and _swedish_compound(e.head + e.right):
+        return JOIN, "the whole is a compound of two Swedish words, the part after the break no word"
     # An unknown fragment before a legal point: a hyphenated word, unless the fragment is a name or
     # abbreviation of its own (`Isaf-styrkan`, `hpv-virus`), which wordfreq knows a little.
     if e.legal and e.zipf_stem < 2.0 and e.head.islower() and e.right.lower() not in DASH_OPENERS:

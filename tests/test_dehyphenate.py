@@ -644,3 +644,34 @@ def test_a_genitive_counts_its_base_form_in_wordfreq_and_in_the_document():
     assert evidence.zipf_joined > 2.0
     assert decide("Finn-", "marks", Counter(), "i")[0] == JOIN
     assert Evidence.of("Finn", "marks", Counter({"finnmark": 2}), "i").vocab_joined == 2
+
+
+def test_a_registered_name_opening_a_sentence_keeps_its_compound_hyphen():
+    """Bug (blind2): `Vinnova-finansierade projekt` opened a sentence, so the name's capital was not weighed."""
+    assert decide("Vinnova-", "finansierade", Counter(), "batteriåtervinning.")[0] == KEEP
+    # A common Swedish word with a sentence's capital is an ordinary break.
+    assert decide("Kultur-", "miljöerna", Counter(), "året.")[0] == JOIN
+
+
+def test_a_fragment_after_the_break_of_a_two_word_compound_joins():
+    """Bug (blind2): `In-|frastrukturdepartementet` was kept: `In` is a word, but `frastruktur...` none."""
+    decision, reason = decide("In-", "frastrukturdepartementet", Counter(), "")
+    assert decision == JOIN
+    assert "compound of two Swedish words" in reason
+
+
+def test_a_whole_word_before_a_clause_word_is_a_dash_written_without_a_space():
+    """Bug (blind3): `planeringsanvisningar- för` and `läkemedelsrobotar- i` were joined by the classifier."""
+    for left, right in [("planeringsanvisningar-", "för"), ("läkemedelsrobotar-", "i"),
+                        ("digitaliseringsstrategi-", "som")]:
+        assert decide(left, right, Counter(), "nya")[0] == DASH, left
+    # A fragment before `det` or `men` is an ordinary break (`Gällivareområ-|det`, `förvaringsutrym-|men`).
+    assert decide("förvaringsutrym-", "men", Counter(), "nya")[0] == JOIN
+    assert decide("Gällivareområ-", "det", Counter(), "i")[0] != DASH
+
+
+def test_a_fragment_whose_end_makes_a_word_with_a_clause_word_is_broken_not_a_dash():
+    """Bug (blind2): `Gällivareområ-|det` was taken for a dash; `områ` + `det` is `området`."""
+    decision, reason = decide("Gällivareområ-", "det.", Counter(), "i")
+    assert decision == JOIN
+    assert "makes a word" in reason
