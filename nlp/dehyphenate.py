@@ -79,6 +79,14 @@ PLACE_GENERICS = (
     "kyrkan", "stationen", "bygden", "strömmen", "ön", "udden", "holmen", "skär", "träsk", "backen", "byn",
     "staden", "länet", "kommun", "kommuns",
 )
+#: Second elements of Swedish surnames (`Sahl-strand`, `Lind-qvist`): after a first name, a capitalised
+#: part before one of them is a surname broken at a line end, not a name compound.
+SURNAME_ELEMENTS = frozenset({
+    "berg", "ström", "gren", "qvist", "kvist", "son", "sson", "lund", "man", "holm", "stedt", "stad",
+    "dahl", "dal", "bäck", "sjö", "mark", "ling", "blad", "strand", "stam", "borg", "feldt", "näs", "hed",
+    "by", "lin", "ander", "gård", "vall", "löf", "löv", "ek", "ros", "wall", "fors", "hammar", "sten", "stål",
+    "skog", "torp", "vik", "ö", "å", "nér", "én", "ell", "ius", "eus", "roth", "gard",
+})
 #: English particles that close a loan compound after a hyphen (`drop-in`, `check-in`, `walk-out`).
 PARTICLES = frozenset({"in", "out", "up", "off"})
 #: Prefixes Swedish writes with a hyphen before a word (`ex-ministern`). Not `icke`, written both
@@ -280,6 +288,7 @@ class Evidence:
     head_registered: bool = False  # the head is a gazetteer place abroad (`Paris`, `Kigali`), not `Kiruna`
     joined_registered: bool = False  # the joined form is a gazetteer name (`Gällivare`, `Boden`)
     before_word: str = ""  # the word before the stem, lower-cased, for fixed phrases (`starta eget-`)
+    name_before: bool = False  # a capitalised word before, no stop between (`Saint Laurent-`)
 
     @classmethod
     def of(cls, stem: str, right: str, vocabulary: Counter[str], before: str | None = None) -> Evidence:
@@ -302,6 +311,7 @@ class Evidence:
             head_registered=gazetteer_names().get(head, False),
             joined_registered=head[:1].isupper() and head + right in gazetteer_names(),
             before_word=(before or "").lower(),
+            name_before=bool(before) and before[:1].isupper() and before[-1:] not in ".!?:•–-\"”",
         )
 
     def features(self) -> dict[str, float]:
@@ -433,7 +443,11 @@ class Evidence:
         # At a sentence start the capital proves nothing, unless the word is a registered name and no
         # common Swedish word (`Vinnova-finansierade projekt ...`).
         opening_name = registered and self.zipf_stem < KNOWN_WORD
-        if not ((self.before_lower or opening_name) and self.unattested_whole and len(right) >= 4):
+        # After a capitalised word the first part is no sentence opener either: a name of several words,
+        # unless a first name and a surname broken at its second element (`Eva Sahl-|strand`).
+        surname = right in SURNAME_ELEMENTS
+        mid_sentence = self.before_lower or (self.name_before and not surname)
+        if not ((mid_sentence or opening_name) and self.unattested_whole and len(right) >= 4):
             return ""
         if right.endswith(PLACE_GENERICS) or _linking_s(head):
             return ""
@@ -568,7 +582,9 @@ def _certain(stem: str, right: str, left: str) -> tuple[str, str] | None:
     # A sentence ending right after the coordinator (`skynd-samt.`) leaves no second part to coordinate.
     ends_sentence = right.endswith(".") and right.lower() != "resp."
     coordinator = bare.lower() in COORDINATORS or right.lower() in COORDINATORS
-    if coordinator and not ends_sentence and _zipf(head + bare) < KNOWN_WORD:
+    # `ouppmärk-|samt`, `slit-|samt`: the adverb of an adjective in -sam, not the coordinator `samt`.
+    adverb = bare.lower() == "samt" and max(_zipf(head + "sam"), _zipf(head + "samt")) >= 1.5
+    if coordinator and not ends_sentence and not adverb and _zipf(head + bare) < KNOWN_WORD:
         return SUSPENDED, f"coordinator {right!r} follows"
     if left.endswith(NON_BREAKING_HYPHEN):
         return KEEP, "non-breaking hyphen (U+2011) is never a hyphenation"
@@ -576,6 +592,10 @@ def _certain(stem: str, right: str, left: str) -> tuple[str, str] | None:
         return KEEP, "digit next to the hyphen"
     if head.isupper() and right.isupper():
         return None  # all-capital text (`TILLSAM-MANS`): weigh the lower-cased word
+    # `Mc-|Cartney`, `McG-|regor`, `Mac-|Donald`: a Scottish or Irish surname, no abbreviation.
+    scottish = re.fullmatch(r"Ma?c(?:[A-Z]\w*)?", head) is not None and right[:1].isalpha()
+    if scottish and (right[:1].isupper() or head != "Mac"):
+        return JOIN, f"{head + bare!r} is a Mc/Mac surname"
     if len(head) >= 2 and head.isupper() and not right.isupper():
         return KEEP, f"acronym {head!r}"
     # `IoT-lösningar`; not `SIPp-rocess`, a hyphenated `SIPprocess` whose fragment ends in lower case.

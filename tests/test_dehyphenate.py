@@ -675,3 +675,28 @@ def test_a_fragment_whose_end_makes_a_word_with_a_clause_word_is_broken_not_a_da
     decision, reason = decide("Gällivareområ-", "det.", Counter(), "i")
     assert decision == JOIN
     assert "makes a word" in reason
+
+
+def test_a_name_of_several_words_keeps_its_compound_hyphen():
+    """Bug (PUD, blind2): `Saint Laurent-doften`, `EU:s Bryssel-kontor`: a capital before is no sentence start."""
+    assert decide("Laurent-", "doften", Counter(), "Saint")[0] == KEEP
+    assert decide("Conte-", "distrikten", Counter(), "Sierra")[0] == KEEP
+
+
+def test_a_surname_broken_after_a_first_name_joins():
+    """`Eva Sahl-|strand`: a first name before a surname's second element is no name compound."""
+    assert decide("Sahl-", "strand", Counter(), "Eva")[0] == JOIN
+    assert decide("Atter-", "stam", Counter(), "Lena")[0] == JOIN
+
+
+def test_mc_and_mac_surnames_join():
+    assert decide("Mc-", "Cartney", Counter(), "Paul")[0] == JOIN
+    assert decide("McG-", "regor", Counter(), "Ewan")[0] == JOIN
+    # `Mac` before a lower-case word is the computer (`Mac-datorer`), for the other rules to weigh.
+    assert "surname" not in decide("Mac-", "datorer", Counter(), "nya")[1]
+
+
+def test_an_adverb_in_samt_is_no_suspended_compound():
+    """Bug (PUD): `ouppmärk-|samt` was taken for `X- samt Y`; `ouppmärksam` is an adjective."""
+    assert decide("ouppmärk-", "samt", Counter(), "mycket")[0] == JOIN
+    assert decide("Norr-", "samt", Counter(), "i")[0] == SUSPENDED
