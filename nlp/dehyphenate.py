@@ -65,6 +65,11 @@ RANGE_WORDS = frozenset({
 LOWER_ABBREVIATIONS = frozenset({
     "va", "it", "ip", "tv", "pdf", "gis", "sms", "cv", "wc", "hbtq", "hbtqi", "dvd", "cd", "usb", "ai", "sfi",
     "id", "wifi", "vux", "adsl", "dna", "gps", "hiv", "hpv",
+    # Health, social services and school reports write these in lower case too (`adhd-diagnos`,
+    # `ivo-tillsyn`, `bup-mottagningen`, `sip-möten`, `lvu-placeringar`, `ikt-verktyg`). Those without a
+    # vowel (`hvb`, `kbt`, `lss`) need no entry: no syllable lacks a vowel.
+    "adhd", "ikt", "iva", "ivo", "bup", "lvu", "sip", "esf", "ekg", "mrsa", "iot", "apt", "atl", "usk",
+    "ocr", "api",
 })
 #: Fixed phrases Swedish writes as the first part of a compound with one hyphen after the last word
 #: (`starta eget-kurser`, `en till en-samtal`, `prova på-verksamhet`): (word before, last word).

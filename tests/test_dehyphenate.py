@@ -700,3 +700,12 @@ def test_an_adverb_in_samt_is_no_suspended_compound():
     """Bug (PUD): `ouppmärk-|samt` was taken for `X- samt Y`; `ouppmärksam` is an adjective."""
     assert decide("ouppmärk-", "samt", Counter(), "mycket")[0] == JOIN
     assert decide("Norr-", "samt", Counter(), "i")[0] == SUSPENDED
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [("adhd-", "diagnos"), ("ivo-", "tillsyn"), ("bup-", "mottagningen"), ("sip-", "möten"), ("ikt-", "verktyg"),
+     ("lvu-", "placeringar")],
+)
+def test_lower_case_abbreviations_of_care_and_school_reports_keep_their_hyphen(left, right):
+    assert decide(left, right, Counter(), "nya")[0] == KEEP
