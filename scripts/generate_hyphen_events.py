@@ -35,7 +35,11 @@ Sources (never the seed report, which is the held-out check):
   blind7_prose.txt (a municipality's education and social services annual report), written for
   round 5 by writers who read none of the de-hyphenation code, rules or errors, before any code of
   the round changed; rendered in sizes no other split uses with a mix of the other splits' fonts
-  (`--split blind6 --seed 6666 --renders 24`, `--split blind7 --seed 7777 --renders 24`).
+  (`--split blind6 --seed 6666 --renders 24`, `--split blind7 --seed 7777 --renders 24`);
+- blind8, blind9: corpus/hyphen/blind8_prose.txt (a municipality's planning, environment and
+  technical services annual report) and blind9_prose.txt (a county administrative board's annual
+  report), written like blind6/7 and rendered after round 5's code was final, as a second check
+  (`--split blind8 --seed 8888 --renders 24`, `--split blind9 --seed 9999 --renders 24`).
 Real hyphens, number ranges, suspended compounds and dashes without a space are rare in that
 prose, so they are injected from inventories mined from the same split's texts plus a short
 hand list (split between train and eval by a stable hash so eval never sees a training phrase).
@@ -101,6 +105,9 @@ BLIND5_TEXTS = [ROOT / "corpus" / "hyphen" / "blind5_prose.txt"]
 #: blind6 and blind7 (round 5): a mix of every split's fonts, in sizes no split uses.
 BLIND6_FONTS = ["Carlito", "Carlito", "Caladea", "Liberation Sans", "Liberation Serif", "DejaVu Sans",
                 "DejaVu Serif Condensed", "Linux Biolinum O", "Linux Libertine O", "Liberation Sans Narrow"]
+BLIND8_FONTS = ["Carlito", "Carlito", "Liberation Sans", "DejaVu Sans Condensed", "Caladea",
+                "Liberation Serif", "DejaVu Serif", "Linux Libertine O", "Linux Biolinum O",
+                "Liberation Sans Narrow"]
 BLIND7_FONTS = ["Carlito", "Caladea", "Caladea", "Liberation Serif", "Liberation Sans", "DejaVu Serif",
                 "DejaVu Sans Condensed", "Linux Libertine O", "Linux Biolinum O", "Liberation Sans Narrow"]
 #: Each blind split renders only its own texts and injects only forms mined from them.
@@ -108,6 +115,8 @@ BLIND_TEXTS: dict[str, list[Path]] = {
     "blind2": BLIND2_TEXTS, "blind3": BLIND3_TEXTS, "blind4": BLIND4_TEXTS, "blind5": BLIND5_TEXTS,
     "blind6": [ROOT / "corpus" / "hyphen" / "blind6_prose.txt"],
     "blind7": [ROOT / "corpus" / "hyphen" / "blind7_prose.txt"],
+    "blind8": [ROOT / "corpus" / "hyphen" / "blind8_prose.txt"],
+    "blind9": [ROOT / "corpus" / "hyphen" / "blind9_prose.txt"],
 }
 HAND_HYPHENATED = [
     "EU-projekt", "SFI-grupper", "VA-enheten", "e-tjänster", "IT-stöd", "e-post", "KS-beslut", "FN-dagen",
@@ -414,6 +423,11 @@ RENDER_SPECS: dict[str, RenderSpec] = {
     "blind6": RenderSpec(tuple(BLIND6_FONTS), (8.2, 9.4, 10.2, 11.6, 13.2), (8.0, 21.0),
                          ("justify", "start"), (2, 3), (2, 3), 0.3, (6.5, 8.0)),
     "blind7": RenderSpec(tuple(BLIND7_FONTS), (7.9, 8.9, 9.9, 10.9, 12.1), (8.0, 21.0),
+                         ("justify", "justify", "start"), (2, 3), (2, 3), 0.25, (6.5, 8.0)),
+    # Round 5 confirmation sets, generated after the round's code was final: again sizes no split uses.
+    "blind8": RenderSpec(tuple(BLIND8_FONTS), (8.1, 9.1, 10.1, 11.1, 12.4), (8.0, 21.0),
+                         ("justify", "start"), (2, 3), (2, 3), 0.3, (6.5, 8.0)),
+    "blind9": RenderSpec(tuple(BLIND6_FONTS), (8.3, 9.3, 10.3, 11.3, 12.6), (8.0, 21.0),
                          ("justify", "justify", "start"), (2, 3), (2, 3), 0.25, (6.5, 8.0)),
     # Sizes no other split uses; A4/A5-like pages (8-21 cm) and one in four 6.5-8 cm columns.
     "blind5": RenderSpec(tuple(BLIND5_FONTS), (8.4, 9.6, 10.6, 11.4, 12.8), (8.0, 21.0),
