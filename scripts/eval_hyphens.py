@@ -7,7 +7,7 @@ Why: issue 4's targets are measured here, reproducibly:
 - with --realdocs DIR: the decisions other than plain joins on real PDFs, plus a random sample of
   joins, printed for checking by hand.
 
-Usage: python scripts/eval_hyphens.py [EVENTS.jsonl] [--split eval|fresh|blind2|blind3|blind4|blind5]
+Usage: python scripts/eval_hyphens.py [EVENTS.jsonl] [--split eval|fresh|blind2|...|blind9]
 [--realdocs ../shared/realdocs] [--errors N]
 """
 
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--joins", type=int, default=10, help="random joins per real PDF to check by hand")
     parser.add_argument("--errors", type=int, default=40)
     parser.add_argument("--split", default="eval",
-                        help="`fresh`, `blind2` ... `blind5`: a set made with that --split")
+                        help="`fresh`, `blind2` ... `blind9`: a set made with that --split")
     args = parser.parse_args(argv)
     if args.events:
         evaluate_events(args.events, args.errors, args.split)

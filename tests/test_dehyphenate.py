@@ -647,7 +647,7 @@ def test_a_genitive_counts_its_base_form_in_wordfreq_and_in_the_document():
 
 
 def test_a_registered_name_opening_a_sentence_keeps_its_compound_hyphen():
-    """Bug (blind2): `Vinnova-finansierade projekt` opened a sentence, so the name's capital was not weighed."""
+    """Bug (blind2): `Vinnova-finansierade projekt` opened a sentence; the name's capital was not weighed."""
     assert decide("Vinnova-", "finansierade", Counter(), "batteriåtervinning.")[0] == KEEP
     # A common Swedish word with a sentence's capital is an ordinary break.
     assert decide("Kultur-", "miljöerna", Counter(), "året.")[0] == JOIN
@@ -678,7 +678,7 @@ def test_a_fragment_whose_end_makes_a_word_with_a_clause_word_is_broken_not_a_da
 
 
 def test_a_name_of_several_words_keeps_its_compound_hyphen():
-    """Bug (PUD, blind2): `Saint Laurent-doften`, `EU:s Bryssel-kontor`: a capital before is no sentence start."""
+    """Bug (PUD, blind2): `Saint Laurent-doften`: a capitalised word before is no sentence start."""
     assert decide("Laurent-", "doften", Counter(), "Saint")[0] == KEEP
     assert decide("Conte-", "distrikten", Counter(), "Sierra")[0] == KEEP
 
@@ -704,8 +704,24 @@ def test_an_adverb_in_samt_is_no_suspended_compound():
 
 @pytest.mark.parametrize(
     ("left", "right"),
-    [("adhd-", "diagnos"), ("ivo-", "tillsyn"), ("bup-", "mottagningen"), ("sip-", "möten"), ("ikt-", "verktyg"),
-     ("lvu-", "placeringar")],
+    [("adhd-", "diagnos"), ("ivo-", "tillsyn"), ("bup-", "mottagningen"), ("sip-", "möten"),
+     ("ikt-", "verktyg"), ("lvu-", "placeringar")],
 )
 def test_lower_case_abbreviations_of_care_and_school_reports_keep_their_hyphen(left, right):
     assert decide(left, right, Counter(), "nya")[0] == KEEP
+
+
+@pytest.mark.parametrize("split", ["blind6", "blind7", "blind8", "blind9"])
+def test_round5_blind_splits_use_their_own_text_and_sizes_no_other_split_uses(split):
+    import random
+
+    generator = _generator()
+    spec = generator.RENDER_SPECS[split]
+    others = [other for name, other in generator.RENDER_SPECS.items() if name != split]
+    other_sizes = {size for other in others for size in other.sizes}
+    assert not set(spec.sizes) & other_sizes
+    renders = [generator.random_render(random.Random(6), split) for _ in range(40)]
+    assert {r["size"] for r in renders} <= set(spec.sizes)
+    docs = generator.sources(split, random.Random(6))
+    assert set(docs) == {f"{split}_prose"}
+    assert 2900 <= sum(len(p.split()) for p in docs[f"{split}_prose"]) <= 3400
