@@ -82,8 +82,10 @@ PLACE_GENERICS = (
     "vägen", "gatan", "leden", "gården", "skolan", "hem", "hemmet", "parken", "torget", "området", "borna",
     "bor", "bon", "fjällen", "fjället", "berget", "sjön", "ån", "älven", "viken", "dalen", "hamnen", "kyrka",
     "kyrkan", "stationen", "bygden", "strömmen", "ön", "udden", "holmen", "skär", "träsk", "backen", "byn",
-    "staden", "länet", "kommun", "kommuns",
+    "staden", "länet", "kommun", "kommuns", "åsen", "stad", "stads", "näs", "köping", "hult",
 )
+#: The generics that make a settlement's name (`Hogstad`, `Brunflonäs`): never a name compound.
+SETTLEMENT_GENERICS = ("stad", "stads", "köping", "hult", "näs", "åsen", "byn", "borna", "bor", "bon")
 #: Second elements of Swedish surnames (`Sahl-strand`, `Lind-qvist`): after a first name, a capitalised
 #: part before one of them is a surname broken at a line end, not a name compound.
 SURNAME_ELEMENTS = frozenset({
@@ -411,7 +413,11 @@ class Evidence:
             and not self.joined_registered
         )
         mid_sentence = self.before_lower or self.vocab_name > 0
-        return mid_sentence and swedish_right and unknown_whole and self.name_head
+        # `Brunflo-|åsen`, `Hog-|stads`: a Swedish place joins its generic, and so does any name a
+        # settlement's (`-stad`, `-köping`); a person's name may not (`Silvio-torget`, `Behrouz-leden`).
+        settlement = right.endswith(SETTLEMENT_GENERICS)
+        generic = right.endswith(PLACE_GENERICS) and (settlement or self.head in gazetteer_names())
+        return mid_sentence and swedish_right and unknown_whole and not generic and self.name_head
 
     @property
     def unattested_whole(self) -> bool:
@@ -526,7 +532,8 @@ class Evidence:
         first = re.split(r"[-\u2010\u2011]", self.stem)[0]
         return (
             self.zipf_joined_en < 1.0 and first != self.stem and first.isalpha() and len(head) <= 4
-            and not _linking_s(head)
+            # A linking s, unless the part is a word itself (`öron-näs-|hals`, not `nä` + s).
+            and not (_linking_s(head) and self.zipf_stem < KNOWN_WORD)
             and max(self.zipf_stem, self.zipf_stem_en) >= 3.0 and len(right) >= 3 and _word_like(right)
         )
 
@@ -642,6 +649,11 @@ def _votes(evidence: Evidence) -> tuple[str, str] | None:
     # at zipf 3.0 when the report writes `Facebook-grupp`), not a common word.
     if in_doc_hyphenated and e.zipf_joined < 3.5:
         return KEEP, "hyphenated form occurs in the document"
+    # `neddragning-|en`, `efterbehandling-|en`: the definite form of a noun in -ing, -het, -else, -ion,
+    # which wordfreq may not list; on the generated sets 352 such breaks were all hyphenations.
+    definite = e.right.lower() == "en" and e.head.isalpha() and len(e.head) >= 6
+    if definite and e.head.lower().endswith(("ing", "het", "else", "ion")) and e.vocab_hyphenated == 0:
+        return JOIN, f"definite form of the noun {e.head!r}"
     # `planeringsanvisningar- för`: a whole word, a clause word no word ends in, the whole nothing.
     # Not `en`, `den`, `det` (`spelar-|en`, `områ-|det`) or `men` (`förvaringsutrym-|men`): endings too.
     opener = e.right.lower() in DASH_OPENERS and e.right.lower() not in ("en", "den", "det", "men")

@@ -725,3 +725,25 @@ def test_round5_blind_splits_use_their_own_text_and_sizes_no_other_split_uses(sp
     docs = generator.sources(split, random.Random(6))
     assert set(docs) == {f"{split}_prose"}
     assert 2900 <= sum(len(p.split()) for p in docs[f"{split}_prose"]) <= 3400
+
+
+def test_a_settlement_or_registered_place_joins_its_generic():
+    """Bug (blind7, blind8): `Hog-|stads` and `Brunflo-|åsen` were kept as name compounds."""
+    assert decide("Hog-", "stads", Counter(), "i")[0] == JOIN
+    assert decide("Brunflo-", "åsen", Counter(), "vid")[0] == JOIN
+    # A person's name before a street or square generic may keep its hyphen: not claimed as a place.
+    assert "generic" not in decide("Silvio-", "torget", Counter(), "på")[1]
+
+
+def test_the_definite_form_of_a_noun_in_ing_is_no_dash():
+    """Bug (blind9): `neddragning-|en` and `efterbehandling-|en` were taken for dashes."""
+    for left in ("neddragning-", "efterbehandling-", "tillgänglighet-"):
+        decision, reason = decide(left, "en", Counter(), "av")
+        assert (decision, "definite" in reason) == (JOIN, True), left
+
+
+def test_a_short_word_ending_in_s_inside_a_hyphenated_chain_keeps_the_hyphen():
+    """Bug (blind6): `öron-näs-|hals` was joined: `näs` was read as `nä` + a linking s."""
+    assert decide("öron-näs-", "hals", Counter(), "inom")[0] == KEEP
+    # A real linking s after a fragment still joins (`70-års-|månaden` keeps for its digits).
+    assert decide("barn-och-ungdoms-", "psykiatrin", Counter(), "inom")[0] == JOIN
