@@ -222,17 +222,6 @@ def _ends_in_word(head: str) -> bool:
     return any(_zipf(head[-k:]) >= KNOWN_WORD for k in range(4, len(head) - 2))
 
 
-def _ends_in_word(head: str) -> bool:
-    """Is `head` a whole word: known itself, or a compound ending in a known word of four letters or more?
-
-    `kompetensförsörjningsplan` and `läkemedelsrobotar` end in `plan` and `robotar`; a fragment
-    such as `Gällivareområ` or `kompetensförsörj` ends in no word.
-    """
-    if _zipf(head) >= KNOWN_WORD:
-        return True
-    return any(_zipf(head[-k:]) >= KNOWN_WORD for k in range(4, len(head) - 2))
-
-
 def _linking_s(head: str) -> bool:
     """A first part ending in a Swedish linking s (`Djurgårds`, `års`), not a name such as `Teams`."""
     return head.endswith("s") and (_zipf(head[:-1]) >= 2.0 or len(head) >= 8)
