@@ -5,6 +5,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest import read_document
 from nlp.dehyphenate import (
@@ -19,6 +21,7 @@ from nlp.dehyphenate import (
     HyphenModel,
     decide,
     document_vocabulary,
+    ends_with_hyphen,
     explain,
     first_word,
     gazetteer_names,
@@ -747,3 +750,20 @@ def test_a_short_word_ending_in_s_inside_a_hyphenated_chain_keeps_the_hyphen():
     assert decide("öron-näs-", "hals", Counter(), "inom")[0] == KEEP
     # A real linking s after a fragment still joins (`70-års-|månaden` keeps for its digits).
     assert decide("barn-och-ungdoms-", "psykiatrin", Counter(), "inom")[0] == JOIN
+
+
+_LINE = st.text(alphabet="abcdefgåäöÅÄÖ EUnmsot-\u00ad\u2011", min_size=0, max_size=14)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LINE, min_size=1, max_size=6))
+def test_joining_lines_loses_no_letter_and_decides_every_line_end_hyphen(lines):
+    """Any lines (words broken twice, lone fragments, odd hyphens), only hyphens and spaces change."""
+    text, breaks = join_lines([(line, 1) for line in lines], Counter())
+
+    def letters(value: str) -> str:
+        return "".join(c for c in value if c not in " -\u00ad\u2011")
+
+    assert letters(text) == letters("".join(lines))
+    hyphenated = [i for i, line in enumerate(lines[:-1]) if ends_with_hyphen(line.strip())]
+    assert len(breaks) == len(hyphenated)
