@@ -16,8 +16,8 @@ search and entity recognition, so each decision is made from evidence and explai
    first part the document hyphenates elsewhere (`Nato-`), a break after a real hyphen
    (`drop-in-tider`), a pair of English words (`singer-songwriter`), and lower-case loan and
    abbreviation compounds: an English word Swedish hardly uses (`phishing-övning`), a word and an
-   abbreviation (`yrkesvux-paket`, `wifi-nätet`) or a fixed phrase (`starta eget-kurser`).
-A word broken twice in a narrow column (`Vinnova-|finansie-|rade`) is weighed whole (`line_ends`).
+   abbreviation (`yrkesvux-paket`, `wifi-nätet`) or a fixed phrase (`starta eget-kurser`). A word
+   broken twice in a narrow column (`Vinnova-|finansie-|rade`) is weighed whole (`line_ends`).
 3. Where that evidence is unsure or disagrees (an unknown compound, `resurstea- men`, the dash
    written without a space in `län- ett samarbete`), a small logistic regression trained on
    LibreOffice-rendered Swedish text decides (models/hyphen/, scripts/train_hyphen.py).
